@@ -46,14 +46,14 @@ function createPool(connectionString: string, options: CreateDbOptions): pg.Pool
     max: options.poolSize ?? 10,
     idleTimeoutMillis: 30_000,
     connectionTimeoutMillis: 10_000,
-    types: {
-      getTypeParser: ((oid: number, format?: "text" | "binary") =>
-        oid === INT8_OID
-          ? (value: string) => Number(value)
-          : pg.types.getTypeParser(oid, format ?? "text")) as typeof pg.types.getTypeParser,
-    },
+    types: { getTypeParser: getTypeParser as typeof pg.types.getTypeParser },
   });
   // An idle client that dies (PostgreSQL restart) must not crash the process; the pool reconnects.
   pool.on("error", (error) => options.onPoolError?.(error));
   return pool;
+}
+
+function getTypeParser(oid: number, format?: "text" | "binary"): (value: string) => unknown {
+  if (oid === INT8_OID) return (value: string) => Number(value);
+  return pg.types.getTypeParser(oid, format ?? "text") as (value: string) => unknown;
 }

@@ -40,8 +40,7 @@ function createPgliteDriver(open: () => Promise<PGlite>): Driver {
       const affected = result.affectedRows;
       return { rows: result.rows, ...(affected === undefined ? {} : { numAffectedRows: BigInt(affected) }) };
     },
-    // eslint-disable-next-line require-yield
-    async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+    streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
       throw new Error("PGlite driver does not support streaming");
     },
   };
@@ -85,10 +84,11 @@ function createPgliteDriver(open: () => Promise<PGlite>): Driver {
     async releaseSavepoint(_connection, name) {
       await run(`release savepoint ${name}`);
     },
-    async releaseConnection() {
+    releaseConnection() {
       const release = releaseCurrent;
       releaseCurrent = undefined;
       release?.();
+      return Promise.resolve();
     },
     async destroy() {
       const instance = pglite;
