@@ -26,6 +26,7 @@ export interface TaskOptions {
   requester_email?: string;
 }
 
+/** Selected as Date; optional on insert (database default or null). */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json<T> = ColumnType<T, string | T, string | T>;
 /** pg returns bigint as string; we store GitHub ids that fit in a JS number. */
@@ -68,8 +69,8 @@ export interface TasksTable {
   attempt: Generated<number>;
   last_event_seq: Generated<number>;
   requested_by: string | null;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
   queued_at: Timestamp | null;
   started_at: Timestamp | null;
   finished_at: Timestamp | null;
@@ -80,7 +81,7 @@ export interface TaskEventsTable {
   seq: number;
   type: string;
   payload: Json<Record<string, unknown>>;
-  created_at: Generated<Timestamp>;
+  created_at: Timestamp;
 }
 
 export interface TaskArtifactsTable {
@@ -95,7 +96,7 @@ export interface TaskArtifactsTable {
   diff: string | null;
   /** For the session: the JSONL session file Claude Code wrote. */
   content: string | null;
-  created_at: Generated<Timestamp>;
+  created_at: Timestamp;
 }
 
 export interface WebhookDeliveriesTable {
@@ -104,7 +105,7 @@ export interface WebhookDeliveriesTable {
   action: string | null;
   task_id: string | null;
   outcome: string | null;
-  received_at: Generated<Timestamp>;
+  received_at: Timestamp;
 }
 
 export interface InstallationsTable {
@@ -114,8 +115,8 @@ export interface InstallationsTable {
   repository_selection: string | null;
   suspended_at: Timestamp | null;
   deleted_at: Timestamp | null;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
 }
 
 export interface SandboxesTable {
@@ -123,7 +124,7 @@ export interface SandboxesTable {
   provider: string;
   task_id: string | null;
   attempt: number;
-  created_at: Generated<Timestamp>;
+  created_at: Timestamp;
   destroyed_at: Timestamp | null;
 }
 
