@@ -107,6 +107,8 @@ const EnvSchema = z.object({
   CLAUDE_MAX_TURNS: positiveInt(50),
   /** Token for clone and push when there is no GitHub App (API-only deployments). */
   GITHUB_TOKEN: optionalString,
+  /** Folder for local sandboxes (one folder each: workspace, home, tmp). Default DATA_DIR/sandboxes. */
+  SANDBOX_ROOT: optionalString,
   /** Extra hosts every sandbox may reach (comma separated host or host:port). */
   SANDBOX_ALLOWED_HOSTS: optionalString.transform((value) =>
     (value ?? "")
@@ -118,6 +120,8 @@ const EnvSchema = z.object({
   TASK_LINK_SECRET: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
   /** Days a signed task page link stays valid. Default 30. */
   TASK_LINK_TTL_DAYS: positiveInt(30),
+  /** Bearer token for GET /metrics (a scrape-only credential); unset → the admin key is required. */
+  METRICS_TOKEN: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -153,6 +157,8 @@ export interface Config {
     readonly novitaApiKey: string | undefined;
     readonly template: string;
     readonly allowedHosts: readonly string[];
+    /** Folder for local sandboxes; default DATA_DIR/sandboxes. */
+    readonly root: string;
   };
   readonly agent: {
     readonly anthropicApiKey: string | undefined;
@@ -163,6 +169,8 @@ export interface Config {
   };
   readonly taskLinkSecret: string | undefined;
   readonly taskLinkTtlMs: number;
+  /** Bearer token for /metrics; undefined → the admin key. */
+  readonly metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -226,6 +234,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       novitaApiKey: e.NOVITA_API_KEY,
       template: e.SANDBOX_TEMPLATE,
       allowedHosts: Object.freeze(e.SANDBOX_ALLOWED_HOSTS),
+      root: e.SANDBOX_ROOT ?? `${e.DATA_DIR.replace(/\/+$/, "")}/sandboxes`,
     }),
     agent: Object.freeze({
       anthropicApiKey: e.ANTHROPIC_API_KEY,
@@ -236,5 +245,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }),
     taskLinkSecret: e.TASK_LINK_SECRET,
     taskLinkTtlMs: e.TASK_LINK_TTL_DAYS * 24 * 60 * 60 * 1000,
+    metricsToken: e.METRICS_TOKEN,
   });
 }

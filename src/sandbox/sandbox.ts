@@ -1,6 +1,7 @@
 /**
  * One interface over every sandbox provider (local: @anthropic-ai/sandbox-runtime; novita: e2b SDK).
- * The executor never knows which one it has; both pass test/contract/sandbox.contract.ts.
+ * The executor never knows which one it has; both pass test/integration/sandbox-contract.ts
+ * (run per provider by test/integration/sandbox-*.test.ts).
  */
 
 export interface SandboxLimits {
@@ -70,4 +71,6 @@ export interface SandboxProvider {
   create(options: CreateSandboxOptions): Promise<Sandbox>;
   /** Destroys a sandbox by id (sweeps and retries of crashed attempts). Unknown ids are ignored. */
   destroyById(id: string): Promise<void>;
+  /** Destroys this provider's live sandboxes and stops what it started (deps.close()). */
+  close?(): Promise<void>;
 }

@@ -1,0 +1,121 @@
+import { spawn } from "node:child_process";
+import { constants } from "node:os";
+import { createCappedText } from "./capped-text.ts";
+import { createLineSplitter } from "./split-lines.ts";
+
+/** Output kept in memory per stream; callers that need everything read it line by line. */
+const MAX_KEPT_BYTES = 16 * 1024 * 1024;
+/** After SIGKILL the pipes close within milliseconds; this only guards against a stuck descriptor. */
+const CLOSE_GRACE_MS = 1500;
+
+export type StopReason = "timeout" | "aborted" | "destroyed" | "sandbox_timeout";
+
+export type SpawnOutcome =
+  | { readonly kind: "exited"; readonly exitCode: number; readonly stdout: string; readonly stderr: string }
+  | {
+      readonly kind: "stopped";
+      readonly reason: StopReason;
+      readonly stdout: string;
+      readonly stderr: string;
+    };
+
+export interface SpawnSandboxedOptions {
+  /** Host-side bash script that ends by exec'ing the bubblewrap invocation. */
+  readonly script: string;
+  /** The complete environment (nothing is inherited from the worker). */
+  readonly env: Readonly<Record<string, string>>;
+  readonly stdin?: string | undefined;
+  readonly onStdout?: ((line: string) => void) | undefined;
+  readonly onStderr?: ((line: string) => void) | undefined;
+  /** Kills what the process group kill cannot reach (the sandbox's cgroup). */
+  readonly killRest: () => Promise<void>;
+}
+
+export interface SpawnedCommand {
+  readonly outcome: Promise<SpawnOutcome>;
+  /** Kills the whole process tree; the outcome then reports `reason`. The first reason wins. */
+  stop(reason: StopReason): void;
+  /** Adds a line to the command's stderr (the sandbox's own notices, e.g. a blocked connection). */
+  notice(line: string): void;
+}
+
+/** Spawns one sandboxed command in its own process group and streams its output line by line. */
+export function spawnSandboxed(options: SpawnSandboxedOptions): SpawnedCommand {
+  const child = spawn("/bin/bash", ["-c", options.script], {
+    env: options.env,
+    detached: true,
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  const stdout = createCappedText(MAX_KEPT_BYTES);
+  const stderr = createCappedText(MAX_KEPT_BYTES);
+  const outLines = createLineSplitter((line) => {
+    stdout.append(`${line}\n`);
+    options.onStdout?.(line);
+  });
+  const errLines = createLineSplitter((line) => {
+    stderr.append(`${line}\n`);
+    options.onStderr?.(line);
+  });
+  let stopReason: StopReason | undefined;
+
+  const outcome = new Promise<SpawnOutcome>((resolve) => {
+    let exitCode: number | null = null;
+    let settled = false;
+    const finish = (): void => {
+      if (settled) return;
+      settled = true;
+      outLines.end();
+      errLines.end();
+      if (stopReason !== undefined) {
+        resolve({ kind: "stopped", reason: stopReason, stdout: stdout.text(), stderr: stderr.text() });
+      } else {
+        resolve({ kind: "exited", exitCode: exitCode ?? 1, stdout: stdout.text(), stderr: stderr.text() });
+      }
+    };
+    child.stdout.on("data", (chunk: Buffer) => outLines.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => errLines.push(chunk));
+    child.on("error", (error) => {
+      errLines.push(Buffer.from(`${error.message}\n`));
+      exitCode = 127;
+      finish();
+    });
+    child.on("exit", (code, signal) => {
+      exitCode = code ?? 128 + signalNumber(signal);
+      // Pipes held by a straggler must not keep the caller waiting.
+      setTimeout(() => {
+        child.stdout.destroy();
+        child.stderr.destroy();
+        finish();
+      }, CLOSE_GRACE_MS).unref();
+    });
+    child.on("close", finish);
+  });
+
+  child.stdin.on("error", () => undefined);
+  child.stdin.end(options.stdin);
+
+  return {
+    outcome,
+    stop(reason) {
+      stopReason ??= reason;
+      if (child.pid !== undefined) {
+        try {
+          // Negative pid: the whole process group (bash → bwrap). bwrap's --die-with-parent and the
+          // PID namespace take every process inside down with it.
+          process.kill(-child.pid, "SIGKILL");
+        } catch {
+          // Already exited.
+        }
+      }
+      void options.killRest();
+    },
+    notice(line) {
+      stderr.append(`${line}\n`);
+      options.onStderr?.(line);
+    },
+  };
+}
+
+function signalNumber(signal: NodeJS.Signals | null): number {
+  return signal === null ? 0 : (constants.signals[signal] ?? 1);
+}
