@@ -4,7 +4,7 @@ import type { Config } from "../config.ts";
 /**
  * The literal values of the service's own secrets, for createRedactor(secretsFromConfig(config)):
  * the App private key (inline and the PRIVATE_KEY_PATH file), webhook secret, admin key, tokens and
- * API keys, OAuth client secret, task link secret, and the passwords inside DATABASE_URL and
+ * API keys, OAuth client secret, task link and metrics tokens, and the passwords inside DATABASE_URL and
  * REDIS_URL (the whole URLs too: they name internal hosts).
  */
 export function secretsFromConfig(
@@ -24,6 +24,7 @@ export function secretsFromConfig(
     config.agent.oauthToken,
     config.sandbox.novitaApiKey,
     config.taskLinkSecret,
+    config.metricsToken,
     ...urlSecrets(config.databaseUrl),
     ...urlSecrets(config.redisUrl),
   ];
