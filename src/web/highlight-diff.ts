@@ -76,10 +76,10 @@ export function highlightDiff(diff: string, path: string): SafeHtml {
       kind === "add" || kind === "del" || kind === "ctx"
         ? escapeHtml(line.slice(0, 1)) + highlightCode(line.slice(1), path)
         : escapeHtml(line);
-    out += `<span class="dl dl-${kind}">${body}</span>\n`;
+    out += `<span class="dl dl-${kind}">${body}</span>`;
   }
   if (lines.length > shown.length) {
-    out += `<span class="dl dl-meta">… ${lines.length - shown.length} more lines not shown</span>\n`;
+    out += `<span class="dl dl-meta">… ${lines.length - shown.length} more lines not shown</span>`;
   }
   return raw(out + "</code></pre>");
 }
