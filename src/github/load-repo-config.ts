@@ -1,0 +1,42 @@
+import type { Context } from "probot";
+import { RepoConfig } from "./repo-config.ts";
+
+export const REPO_CONFIG_FILE = "cloud-agent.yml";
+
+export type RepoConfigResult =
+  | { readonly ok: true; readonly config: RepoConfig }
+  | { readonly ok: false; readonly problems: readonly string[] };
+
+/**
+ * Reads `.github/cloud-agent.yml` with Probot's config loader (repository, then the owner's `.github`
+ * repository; `_extends` works) and validates it. A missing file is an empty config; a broken one
+ * is a list of problems the caller shows to the user.
+ */
+export async function loadRepoConfig(context: Pick<Context, "config">): Promise<RepoConfigResult> {
+  let raw: unknown;
+  try {
+    raw = await context.config<Record<string, unknown>>(REPO_CONFIG_FILE);
+  } catch (error) {
+    return { ok: false, problems: [`could not be read: ${describeReadError(error)}`] };
+  }
+  if (raw === null || raw === undefined) return { ok: true, config: {} };
+  const parsed = RepoConfig.safeParse(raw);
+  if (parsed.success) return { ok: true, config: parsed.data };
+  return {
+    ok: false,
+    problems: parsed.error.issues.map((issue) => {
+      const path = issue.path.length === 0 ? "(file)" : issue.path.join(".");
+      return `${path}: ${issue.message}`;
+    }),
+  };
+}
+
+function describeReadError(error: unknown): string {
+  if (!(error instanceof Error)) return "unknown error";
+  const message = error.message.split("\n")[0] ?? "unknown error";
+  const prefix = "[@probot/octokit-plugin-config] ";
+  if (!message.startsWith(prefix)) return message;
+  const rest = message.slice(prefix.length);
+  const reason = rest.lastIndexOf(" (");
+  return reason === -1 ? rest : rest.slice(reason + 2, rest.length - 1);
+}
