@@ -293,6 +293,8 @@ class LocalSandbox implements Sandbox {
     if (outcome.kind === "exited") {
       return { exitCode: outcome.exitCode, stdout: outcome.stdout, stderr: outcome.stderr };
     }
+    // Stopped by destroy or expiry: report once the sandbox is really gone.
+    if (outcome.reason === "destroyed" || outcome.reason === "sandbox_timeout") await this.#destroying;
     throw this.#stopError(outcome, options);
   }
 

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
+import { StringDecoder } from "node:string_decoder";
 import { createCappedText } from "./capped-text.ts";
 import { createLineSplitter } from "./split-lines.ts";
 
@@ -48,14 +49,10 @@ export function spawnSandboxed(options: SpawnSandboxedOptions): SpawnedCommand {
   });
   const stdout = createCappedText(MAX_KEPT_BYTES);
   const stderr = createCappedText(MAX_KEPT_BYTES);
-  const outLines = createLineSplitter((line) => {
-    stdout.append(`${line}\n`);
-    options.onStdout?.(line);
-  });
-  const errLines = createLineSplitter((line) => {
-    stderr.append(`${line}\n`);
-    options.onStderr?.(line);
-  });
+  const outText = new StringDecoder("utf8");
+  const errText = new StringDecoder("utf8");
+  const outLines = createLineSplitter((line) => options.onStdout?.(line));
+  const errLines = createLineSplitter((line) => options.onStderr?.(line));
   let stopReason: StopReason | undefined;
 
   const outcome = new Promise<SpawnOutcome>((resolve) => {
@@ -66,16 +63,25 @@ export function spawnSandboxed(options: SpawnSandboxedOptions): SpawnedCommand {
       settled = true;
       outLines.end();
       errLines.end();
+      stdout.append(outText.end());
+      stderr.append(errText.end());
       if (stopReason !== undefined) {
         resolve({ kind: "stopped", reason: stopReason, stdout: stdout.text(), stderr: stderr.text() });
       } else {
         resolve({ kind: "exited", exitCode: exitCode ?? 1, stdout: stdout.text(), stderr: stderr.text() });
       }
     };
-    child.stdout.on("data", (chunk: Buffer) => outLines.push(chunk));
-    child.stderr.on("data", (chunk: Buffer) => errLines.push(chunk));
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout.append(outText.write(chunk));
+      outLines.push(chunk);
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr.append(errText.write(chunk));
+      errLines.push(chunk);
+    });
     child.on("error", (error) => {
-      errLines.push(Buffer.from(`${error.message}\n`));
+      stderr.append(`${error.message}\n`);
+      options.onStderr?.(error.message);
       exitCode = 127;
       finish();
     });
