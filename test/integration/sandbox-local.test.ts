@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLocalSandboxProvider, type LocalSandboxProvider } from "../../src/sandbox/local-sandbox.ts";
 import type { CreateSandboxOptions, Sandbox } from "../../src/sandbox/sandbox.ts";
 import { startGitServer, type GitServer } from "../support/git-server.ts";
+import { text, toolUse } from "../support/scripted-model/scripted-model-script.ts";
+import { startScriptedModelServer } from "../support/scripted-model/scripted-model-server.ts";
 import { runSandboxContract } from "./sandbox-contract.ts";
 
 const log = pino({ level: "silent" });
@@ -243,6 +245,38 @@ describe("local sandbox isolation", () => {
     );
 
     expect(result.stdout).toMatch(/^2\.1\.330 \(Claude Code\)\nv24\.\d+\.\d+\ngit version /);
+  });
+
+  it("runs a Claude Code session against an allow-listed model server (scripted model test double)", async () => {
+    const model = await startScriptedModelServer({
+      script: [
+        {
+          blocks: [
+            toolUse("Bash", { command: "echo made-by-agent > agent.txt", description: "write a file" }),
+          ],
+        },
+        { blocks: [text("Done.")] },
+      ],
+    });
+    const sandbox = await create({
+      allowedHosts: [new URL(model.url).host],
+      env: {
+        ANTHROPIC_BASE_URL: model.url,
+        ANTHROPIC_API_KEY: "sk-ant-test-double",
+        CLAUDE_CODE_MAX_RETRIES: "0",
+      },
+    });
+
+    const result = await sandbox.run(
+      "claude -p 'write the file' --output-format stream-json --verbose --dangerously-skip-permissions --max-turns 3",
+      { timeoutMs: 60_000 },
+    );
+    await model.close();
+
+    expect(result.exitCode).toBe(0);
+    expect(await sandbox.readTextFile("agent.txt")).toBe("made-by-agent\n");
+    expect(result.stdout).toContain('"type":"result"');
+    expect(model.mainRequests().length).toBeGreaterThanOrEqual(2);
   });
 
   it("expires at its lifetime: running commands stop with sandbox_timeout", async () => {
