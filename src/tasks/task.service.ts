@@ -8,7 +8,7 @@ import type { LiveTaskEvent, TaskEventBus } from "./task-event-bus.ts";
 import * as repo from "./task.repository.ts";
 import type { LiveSandbox } from "./task.repository.ts";
 import { sourcesOf } from "./task-status.ts";
-import type { NewTask, Task, TaskArtifact, TaskStatus, TaskUpdate } from "./task.table.ts";
+import type { NewTask, Task, TaskArtifact, TaskOptions, TaskStatus, TaskUpdate } from "./task.table.ts";
 
 /** What a caller supplies to create a task; status, attempt, seq and timestamps are managed here. */
 export type CreateTaskInput = Omit<
@@ -22,7 +22,8 @@ export type CreateTaskInput = Omit<
   | "queued_at"
   | "started_at"
   | "finished_at"
-> & { id?: string; status?: "pending" | "queued" };
+  | "options"
+> & { id?: string; status?: "pending" | "queued"; options?: TaskOptions };
 
 export interface ListTasksInput {
   readonly limit: number;
@@ -161,6 +162,7 @@ export function createTaskService(deps: TaskServiceDeps): TaskService {
       const task = await repo.insertTask(db, {
         ...rest,
         id: input.id ?? crypto.randomUUID(),
+        options: JSON.stringify(input.options ?? {}),
         prompt: redactor.redact(input.prompt),
         status,
         ...(status === "queued" ? { queued_at: new Date() } : {}),

@@ -1,0 +1,174 @@
+import { Redis } from "ioredis";
+import type { Logger } from "pino";
+import { resolveAdminApiKey } from "./api/resolve-admin-api-key.ts";
+import type { Config } from "./config.ts";
+import { createDb } from "./db/create-db.ts";
+import type { Db } from "./db/database.ts";
+import { AppError } from "./errors.ts";
+import type { TaskExecutor, TaskReporter } from "./execution/executor.ts";
+import type { GitAuthProvider } from "./git/git-auth.ts";
+import type { NodeMiddleware } from "./http/node-middleware.ts";
+import { createLogger } from "./observability/logger.ts";
+import { createMetrics, type Metrics } from "./observability/metrics.ts";
+import { cancelTask } from "./queue/cancel-task.ts";
+import { enqueueTask, submitTask } from "./queue/submit-task.ts";
+import { createTaskQueue, type RetryPolicy, type TaskQueue } from "./queue/task-queue.ts";
+import { createRedactor, type Redactor } from "./security/redact.ts";
+import { secretsFromConfig } from "./security/secrets-from-config.ts";
+import type { SandboxProvider } from "./sandbox/sandbox.ts";
+import { createSandboxProvider } from "./sandbox/create-sandbox-provider.ts";
+import { createTaskEventBus, type TaskEventBus } from "./tasks/task-event-bus.ts";
+import { createTaskService, type CreateTaskInput, type TaskService } from "./tasks/task.service.ts";
+import type { Task } from "./tasks/task.table.ts";
+
+/** Everything the processes (web, worker) are built from. One instance per process. */
+export interface Deps {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly redactor: Redactor;
+  readonly metrics: Metrics;
+  readonly db: Db;
+  /** Shared Redis connection (queue, publish). Fails fast while Redis is down. */
+  readonly redis: Redis;
+  /** Creates a new Redis connection for blocking use (a worker, a subscriber). */
+  readonly createRedis: () => Redis;
+  readonly queue: TaskQueue;
+  readonly tasks: TaskService;
+  readonly eventBus: TaskEventBus;
+  readonly executor: TaskExecutor;
+  readonly sandboxes: SandboxProvider;
+  readonly reporters: TaskReporter[];
+  readonly gitAuth: GitAuthProvider;
+  /** The resolved /v1 bearer key (ADMIN_API_KEY or the generated one). */
+  readonly adminApiKey: string;
+  /** Node middleware for /api/github/webhooks (the GitHub App), when configured. */
+  readonly githubWebhooks: NodeMiddleware | undefined;
+  /** Creates a task and queues it (503 AppError when Redis is down; nothing is left behind). */
+  submitTask(input: CreateTaskInput): Promise<Task>;
+  /** Queues a held (pending) task, optionally after a delay. Undefined: it has ended. */
+  enqueueTask(taskId: string, options?: { delayMs?: number }): Promise<Task | undefined>;
+  /** Cancels a live task. Undefined: it had ended (or does not exist). */
+  cancelTask(taskId: string, reason?: string): Promise<Task | undefined>;
+  /** Lines added to deps.close(), run in reverse order (the GitHub App, sweeps). */
+  onClose(close: () => Promise<void>): void;
+  close(): Promise<void>;
+}
+
+/** What tests (and later wiring) may replace. */
+export interface DepsOverrides {
+  readonly log?: Logger;
+  readonly db?: Db;
+  readonly executor?: TaskExecutor | ((deps: Deps) => TaskExecutor);
+  readonly sandboxes?: SandboxProvider;
+  readonly reporters?: TaskReporter[];
+  readonly gitAuth?: GitAuthProvider;
+  readonly githubWebhooks?: NodeMiddleware;
+  readonly metrics?: Metrics;
+  /** BullMQ queue name (tests: one per file). Default "cloud-agent-tasks". */
+  readonly queueName?: string;
+  readonly retry?: Partial<RetryPolicy>;
+  /** PostgreSQL pool size per process. */
+  readonly poolSize?: number;
+}
+
+export const DEFAULT_QUEUE_NAME = "cloud-agent-tasks";
+
+/** The one composition root. Nothing here fails while PostgreSQL or Redis is down. */
+export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps {
+  const redactor = createRedactor(secretsFromConfig(config));
+  const log = overrides.log ?? createLogger({ level: config.logLevel, redactor });
+  const adminApiKey = resolveAdminApiKey(config, log);
+  redactor.addSecret(adminApiKey);
+  const db =
+    overrides.db ??
+    createDb(config, {
+      ...(overrides.poolSize === undefined ? {} : { poolSize: overrides.poolSize }),
+      onPoolError: (error) => log.warn({ err: error }, "PostgreSQL idle connection error"),
+    });
+
+  const createRedis = () => {
+    const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+    connection.on("error", (error) => log.warn({ err: error }, "Redis connection error"));
+    return connection;
+  };
+  // enableOfflineQueue false: while Redis is down, commands fail at once (POST /v1/tasks → 503).
+  const redis = new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  redis.on("error", (error) => log.warn({ err: error }, "Redis connection error"));
+
+  const queueName = overrides.queueName ?? DEFAULT_QUEUE_NAME;
+  const queue = createTaskQueue({
+    name: queueName,
+    connection: redis,
+    retry: {
+      attempts: overrides.retry?.attempts ?? config.taskAttempts,
+      backoffMs: overrides.retry?.backoffMs ?? config.taskBackoffMs,
+    },
+    log,
+  });
+  const eventBus = createTaskEventBus({
+    redis,
+    createSubscriber: createRedis,
+    prefix: `cloud-agent:${queueName}`,
+    log,
+  });
+  const tasks = createTaskService({ db, redactor, eventBus, log });
+  const closers: Array<() => Promise<void>> = [];
+
+  const deps: Deps = {
+    config,
+    log,
+    redactor,
+    metrics: overrides.metrics ?? createMetrics(),
+    db,
+    redis,
+    createRedis,
+    queue,
+    tasks,
+    eventBus,
+    executor: unwiredExecutor,
+    sandboxes: overrides.sandboxes ?? createSandboxProvider(config, { log }),
+    reporters: overrides.reporters ?? [],
+    gitAuth: overrides.gitAuth ?? createTokenGitAuth(config.github.token),
+    adminApiKey,
+    githubWebhooks: overrides.githubWebhooks,
+    submitTask: (input) => submitTask({ tasks, queue, log }, input),
+    enqueueTask: (taskId, options) => enqueueTask({ tasks, queue, log }, taskId, options),
+    cancelTask: (taskId, reason) => cancelTask({ tasks, queue, log }, taskId, reason),
+    onClose: (close) => closers.push(close),
+    async close() {
+      for (const close of closers.reverse()) {
+        await close().catch((error: unknown) => log.warn({ err: error }, "Closing a component failed"));
+      }
+      await eventBus.close();
+      await queue.close().catch(() => undefined);
+      redis.disconnect();
+      if (overrides.db === undefined) await db.destroy();
+    },
+  };
+  const executor = overrides.executor;
+  return {
+    ...deps,
+    executor: typeof executor === "function" ? executor(deps) : (executor ?? unwiredExecutor),
+  };
+}
+
+/** Placeholder until the Claude Code executor is wired in (engineer C: src/execution/). */
+const unwiredExecutor: TaskExecutor = {
+  execute() {
+    return Promise.reject(
+      new AppError("internal_error", "No task executor is configured in this build.", { step: "agent" }),
+    );
+  },
+};
+
+/** API-only deployments: GITHUB_TOKEN for https github.com remotes; nothing for other URLs. */
+function createTokenGitAuth(token: string | undefined): GitAuthProvider {
+  return {
+    forTask(task) {
+      if (token === undefined || !/^https:\/\/github\.com\//.test(task.repository_url)) {
+        return Promise.resolve(null);
+      }
+      return Promise.resolve({ username: "x-access-token", password: token });
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+import { z } from "zod";
+
+/** Job data: ids only. Secrets, prompts and repository URLs stay in Postgres. */
+export const TaskJobData = z.object({ taskId: z.uuid() });
+export type TaskJobData = z.infer<typeof TaskJobData>;
+
+export interface RetryPolicy {
+  /** Attempts per task, the first included. */
+  readonly attempts: number;
+  /** First retry delay; each next one doubles, with up to 50% jitter. */
+  readonly backoffMs: number;
+}
+
+export interface TaskQueue {
+  readonly name: string;
+  readonly retry: RetryPolicy;
+  /** The BullMQ queue (dashboards, metrics). */
+  readonly queue: Queue<TaskJobData>;
+  /** Adds the task's job (job id = task id, so adding twice is a no-op). */
+  enqueue(taskId: string, options?: { delayMs?: number }): Promise<void>;
+  /** Removes a job that is waiting or delayed; false if it is running, gone or never existed. */
+  remove(taskId: string): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface TaskQueueOptions {
+  readonly name: string;
+  /** Shared connection; created with enableOfflineQueue false so a Redis outage fails fast. */
+  readonly connection: Redis;
+  readonly retry: RetryPolicy;
+  readonly log: Logger;
+}
+
+export function createTaskQueue(options: TaskQueueOptions): TaskQueue {
+  const queue = new Queue<TaskJobData>(options.name, {
+    connection: options.connection,
+    defaultJobOptions: {
+      attempts: options.retry.attempts,
+      backoff: { type: "exponential", delay: options.retry.backoffMs, jitter: 0.5 },
+      // Postgres keeps the history; Redis keeps a little for dashboards.
+      removeOnComplete: { age: 3600, count: 1000 },
+      removeOnFail: { age: 24 * 3600, count: 5000 },
+    },
+  });
+  queue.on("error", (error) => options.log.error({ err: error, queue: options.name }, "Queue error"));
+
+  return {
+    name: options.name,
+    retry: options.retry,
+    queue,
+    async enqueue(taskId, enqueueOptions = {}) {
+      await queue.add(
+        "task",
+        { taskId },
+        {
+          jobId: taskId,
+          ...(enqueueOptions.delayMs === undefined ? {} : { delay: enqueueOptions.delayMs }),
+        },
+      );
+    },
+    async remove(taskId) {
+      const job = await queue.getJob(taskId);
+      if (job === undefined) return false;
+      const state = await job.getState();
+      if (state !== "waiting" && state !== "delayed" && state !== "prioritized") return false;
+      // remove() refuses a job that a worker locked in the meantime; that one is cancelled by signal.
+      return job.remove().then(
+        () => true,
+        () => false,
+      );
+    },
+    close: () => queue.close(),
+  };
+}
