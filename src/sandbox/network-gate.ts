@@ -32,16 +32,24 @@ export interface NetworkPass {
 
 type Verdict = { allowed: true; address: string } | { allowed: false; reason: string };
 
-export async function createNetworkGate(): Promise<NetworkGate> {
+/** Resolves a host name to the address to dial (dns.lookup; injectable for tests). */
+export type ResolveHost = (host: string) => Promise<string>;
+
+async function lookupAddress(host: string): Promise<string> {
+  return (await lookup(host)).address;
+}
+
+export async function createNetworkGate(options: { resolveHost?: ResolveHost } = {}): Promise<NetworkGate> {
+  const resolveHost = options.resolveHost ?? lookupAddress;
   const policies = new Map<string, NetworkPolicy>();
   const sockets = new Set<Duplex>();
   const server = http.createServer((request, response) => {
-    void forwardPlainHttp(policies, request, response);
+    void forwardPlainHttp(policies, resolveHost, request, response);
   });
   server.on("connect", (request: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
-    void tunnel(policies, request, socket, head);
+    void tunnel(policies, resolveHost, request, socket, head);
   });
   server.on("connection", (socket: Socket) => {
     sockets.add(socket);
@@ -100,7 +108,12 @@ function isInternalAddress(address: string): boolean {
   return v6 === "::1" || v6 === "::" || v6.startsWith("fe80:") || v6.startsWith("fd00:ec2:");
 }
 
-async function judge(policy: NetworkPolicy, host: string, port: number): Promise<Verdict> {
+async function judge(
+  policy: NetworkPolicy,
+  resolveHost: ResolveHost,
+  host: string,
+  port: number,
+): Promise<Verdict> {
   const target = host.replace(/^\[|\]$/g, "").toLowerCase();
   const entry = policy.allowedHosts.find((candidate) => matchesHostEntry(candidate, target, port));
   if (entry === undefined) {
@@ -109,7 +122,7 @@ async function judge(policy: NetworkPolicy, host: string, port: number): Promise
   }
   if (isIP(target) !== 0) return { allowed: true, address: target };
   try {
-    const { address } = await lookup(target);
+    const address = await resolveHost(target);
     // "localhost" listed explicitly means the worker's loopback on purpose (development, tests).
     if (isInternalAddress(address) && target !== "localhost") {
       return { allowed: false, reason: "its name resolves to an internal address" };
@@ -126,6 +139,7 @@ function blockedMessage(destination: string, reason: string): string {
 
 async function tunnel(
   policies: Map<string, NetworkPolicy>,
+  resolveHost: ResolveHost,
   request: http.IncomingMessage,
   client: Duplex,
   head: Buffer,
@@ -139,7 +153,7 @@ async function tunnel(
   const [host = "", portText = "443"] = splitHostPort(request.url ?? "");
   const port = Number(portText);
   const destination = `${host}:${port}`;
-  const verdict = await judge(policy, host, port);
+  const verdict = await judge(policy, resolveHost, host, port);
   if (!verdict.allowed) {
     policy.onBlocked(destination, verdict.reason);
     const body = blockedMessage(destination, verdict.reason);
@@ -166,6 +180,7 @@ async function tunnel(
 
 async function forwardPlainHttp(
   policies: Map<string, NetworkPolicy>,
+  resolveHost: ResolveHost,
   request: http.IncomingMessage,
   response: http.ServerResponse,
 ): Promise<void> {
@@ -186,7 +201,7 @@ async function forwardPlainHttp(
   }
   const port = Number(url.port || 80);
   const destination = `${url.hostname}:${port}`;
-  const verdict = await judge(policy, url.hostname, port);
+  const verdict = await judge(policy, resolveHost, url.hostname, port);
   if (!verdict.allowed) {
     policy.onBlocked(destination, verdict.reason);
     response
