@@ -16,7 +16,13 @@ export function adminAuth(options: { keys: () => readonly string[]; realm?: stri
     }
     c.header("WWW-Authenticate", `Basic realm="${options.realm ?? "cloud-agent admin"}", charset="UTF-8"`);
     return c.json(
-      { error: { code: "unauthorized", message: "This page needs the admin key (Authorization header)" } },
+      {
+        error: {
+          code: "unauthorized",
+          message: "This page needs the admin key (Authorization header)",
+          details: null,
+        },
+      },
       401,
     );
   };
