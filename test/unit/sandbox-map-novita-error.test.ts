@@ -10,7 +10,7 @@ import {
   TimeoutError,
 } from "e2b";
 import { describe, expect, it } from "vitest";
-import { mapNovitaError, type NovitaOperation } from "../../src/sandbox/map-novita-error.ts";
+import { mapNovitaError } from "../../src/sandbox/map-novita-error.ts";
 import { SandboxError } from "../../src/sandbox/sandbox-error.ts";
 import { toEgressRules } from "../../src/sandbox/to-egress-rules.ts";
 import { parseHostEntry } from "../../src/sandbox/parse-host-entry.ts";
