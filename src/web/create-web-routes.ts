@@ -1,8 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Hono, type Context } from "hono";
-import type { Logger } from "pino";
 import { z } from "zod";
-import type { Db } from "../db/database.ts";
+import type { Deps } from "../deps.ts";
 import type { TaskEventBus } from "../tasks/task-event-bus.ts";
 import { TASK_STATUSES } from "../tasks/task-status.ts";
 import { listTaskRepositories, listTaskRows } from "./list-task-rows.ts";
@@ -15,21 +14,13 @@ import { securityHeaders } from "./security-headers.ts";
 import { isAdminKey } from "./session-cookie.ts";
 import { streamTaskEvents } from "./stream-task-events.ts";
 import { findChangedFiles, findEventsAfter, findTask } from "./task-page-queries.ts";
-import {
-  endSession,
-  hasAdminSession,
-  safeNextPath,
-  startSession,
-  taskAccess,
-  type AccessConfig,
-} from "./web-access.ts";
+import { endSession, hasAdminSession, safeNextPath, startSession, taskAccess } from "./web-access.ts";
+import { webAccessConfig } from "./web-access-config.ts";
 
-export interface WebDeps {
-  config: AccessConfig;
-  db: Db;
-  events: Pick<TaskEventBus, "subscribe">;
-  log: Logger;
-}
+/** What the pages need from the process's deps (src/deps.ts). */
+export type WebDeps = Pick<Deps, "config" | "adminApiKey" | "db" | "log"> & {
+  readonly eventBus: Pick<TaskEventBus, "subscribe">;
+};
 
 const ASSETS: Record<string, string> = {
   "web.css": "text/css; charset=utf-8",
@@ -50,7 +41,7 @@ const Seq = z.coerce.number().int().min(0).max(2_147_483_647);
 
 /** Server-rendered task pages, their live event stream, and admin sign-in. Mounted at the root. */
 export function createWebRoutes(deps: WebDeps): Hono {
-  const { config } = deps;
+  const config = webAccessConfig(deps);
   const markdown = createMarkdownRenderer();
   const assets = new Map(
     Object.entries(ASSETS).map(([name, type]) => [
@@ -59,9 +50,11 @@ export function createWebRoutes(deps: WebDeps): Hono {
     ]),
   );
   const app = new Hono();
-  app.use("*", securityHeaders());
+  // Only on our own paths: this app is mounted at the root next to /v1, /metrics and the dashboard.
+  for (const path of ["/tasks", "/tasks/*", "/login", "/logout", "/web-assets/*"])
+    app.use(path, securityHeaders());
 
-  app.get("/assets/:name", (c) => {
+  app.get("/web-assets/:name", (c) => {
     const asset = assets.get(c.req.param("name"));
     if (asset === undefined) return c.notFound();
     c.header("Cache-Control", "public, max-age=300");
@@ -148,7 +141,12 @@ export function createWebRoutes(deps: WebDeps): Hono {
     const task = await findTask(deps.db, taskId);
     if (task === undefined) return notFound(c, access === "admin");
     const after = Math.max(fromHeader.data, fromQuery.data);
-    return streamTaskEvents(c, { db: deps.db, events: deps.events, log: deps.log, markdown }, taskId, after);
+    return streamTaskEvents(
+      c,
+      { db: deps.db, events: deps.eventBus, log: deps.log, markdown },
+      taskId,
+      after,
+    );
   });
 
   function redirectToLogin(c: Context): Response {

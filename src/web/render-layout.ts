@@ -19,8 +19,8 @@ export function renderLayout(options: LayoutOptions): string {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="referrer" content="no-referrer" />
         <title>${options.title} · Cloud Agent</title>
-        <link rel="stylesheet" href="/assets/web.css" />
-        ${options.script ? html`<script src="/assets/task-page.js" defer></script>` : ""}
+        <link rel="stylesheet" href="/web-assets/web.css" />
+        ${options.script ? html`<script src="/web-assets/task-page.js" defer></script>` : ""}
       </head>
       <body>
         <a class="skip" href="#main">Skip to content</a>

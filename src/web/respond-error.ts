@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { EdgeErrorCode } from "../errors.ts";
+import { errorJson } from "../http/error-response.ts";
 import { html } from "./html.ts";
 import { renderLayout } from "./render-layout.ts";
 
@@ -21,12 +22,8 @@ export function respondError(
 ): Response {
   const wantsHtml = (c.req.header("accept") ?? "").includes("text/html");
   if (!wantsHtml) {
-    const error = {
-      code: options.code,
-      message: options.message,
-      ...(options.field ? { field: options.field } : {}),
-    };
-    return c.json({ error }, options.status);
+    const details = options.field === undefined ? null : { field: options.field };
+    return errorJson(c, options.status, options.code, options.message, details);
   }
   const body = html`<h1>
       ${options.status === 404 ? "Not found" : options.status === 403 ? "Access denied" : "Something is wrong"}

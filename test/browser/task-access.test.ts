@@ -125,7 +125,7 @@ describe("task list", () => {
     const bad = await page.request.get(`${h.baseUrl}/tasks?status=bogus`);
     expect(bad.status()).toBe(400);
     await expect(bad.json()).resolves.toMatchObject({
-      error: { code: "validation_failed", field: "status" },
+      error: { code: "validation_failed", details: { field: "status" } },
     });
     await context.close();
   });

@@ -1,4 +1,3 @@
-import type { Server } from "node:http";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -170,7 +169,7 @@ describe("task page", () => {
     const page = await openPage(id);
     await waitForLive(page);
 
-    (h.server as Server).closeAllConnections();
+    h.server.server.closeAllConnections();
     for (let n = 1; n <= 5; n += 1) {
       await h.tasks.appendEvent(
         id,

@@ -1,32 +1,30 @@
-import { mkdirSync } from "node:fs";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { mkdirSync, rmSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
 import { join } from "node:path";
-import { randomBytes } from "node:crypto";
-import { serve, type ServerType } from "@hono/node-server";
-import { Hono } from "hono";
-import { Redis } from "ioredis";
 import { chromium, type Browser } from "playwright-core";
-import { pino } from "pino";
-import { createRedactor } from "../../src/security/redact.ts";
-import { createTaskEventBus, type TaskEventBus } from "../../src/tasks/task-event-bus.ts";
-import { createTaskService, type TaskService } from "../../src/tasks/task.service.ts";
-import { createWebRoutes } from "../../src/web/create-web-routes.ts";
+import { createDeps, type Deps } from "../../src/deps.ts";
+import { createHttpApp } from "../../src/http/app.ts";
+import { startHttpServer, type HttpServer } from "../../src/http/server.ts";
+import type { TaskService } from "../../src/tasks/task.service.ts";
+import { webAccessConfig } from "../../src/web/web-access-config.ts";
 import type { AccessConfig } from "../../src/web/web-access.ts";
 import { createTestDatabase, type TestDatabase } from "../support/test-db.ts";
+import { createTestConfig, silentLogger, TEST_API_KEY, uniqueQueueName } from "../support/test-deps.ts";
 
 /**
- * Everything a task-page browser test needs, all real: a fresh PostgreSQL database, Redis pub/sub
- * (the same event bus the worker publishes on), the tasks service, the web routes on an HTTP server
- * on a random port, and headless Chromium.
+ * Everything a task-page browser test needs, all real: a fresh PostgreSQL database, the process's
+ * deps (tasks service, Redis event bus), the web process's HTTP app and server, and headless
+ * Chromium. PUBLIC_URL must be the server's own address (pages link with it), so a free port is
+ * picked first and the server listens on it.
  */
 export interface WebHarness {
   baseUrl: string;
   config: AccessConfig;
   adminKey: string;
+  deps: Deps;
   tasks: TaskService;
   testDb: TestDatabase;
-  server: ServerType;
+  server: HttpServer;
   browser: Browser;
   close(): Promise<void>;
 }
@@ -44,36 +42,26 @@ export const CHROMIUM_FLAGS = [
 
 export const ARTIFACTS_DIR = join(import.meta.dirname, "..", "..", "test-artifacts");
 
+/** A port the OS just handed out (bound to port 0, then released). */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
 export async function startWebHarness(): Promise<WebHarness> {
   const testDb = await createTestDatabase();
-  const log = pino({ level: "silent" });
-  const redis = new Redis("redis://127.0.0.1:6379", { maxRetriesPerRequest: 1 });
-  const subscribers: Redis[] = [];
-  const bus: TaskEventBus = createTaskEventBus({
-    redis,
-    createSubscriber: () => {
-      const connection = new Redis("redis://127.0.0.1:6379");
-      subscribers.push(connection);
-      return connection;
-    },
-    prefix: `test-web-${randomBytes(4).toString("hex")}`,
-    log,
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const appConfig = createTestConfig({ DATABASE_URL: testDb.url, PORT: String(port), PUBLIC_URL: baseUrl });
+  const deps = createDeps(appConfig, {
+    db: testDb.db,
+    log: silentLogger(),
+    queueName: uniqueQueueName("web"),
   });
-  const tasks = createTaskService({ db: testDb.db, redactor: createRedactor(), eventBus: bus, log });
-  const adminKey = `admin-${randomBytes(16).toString("hex")}`;
-  const config: { -readonly [K in keyof AccessConfig]: AccessConfig[K] } = {
-    publicUrl: "http://127.0.0.1",
-    adminApiKey: adminKey,
-    taskLinkSecret: undefined,
-    taskLinkTtlMs: 60 * 60 * 1000,
-  };
-  const app = new Hono();
-  app.route("/", createWebRoutes({ config, db: testDb.db, events: bus, log }));
-  const server = await new Promise<ServerType>((resolve) => {
-    const started = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(started));
-  });
-  const { port } = server.address() as AddressInfo;
-  config.publicUrl = `http://127.0.0.1:${port}`;
+  const server = await startHttpServer({ app: createHttpApp(deps), port, host: "127.0.0.1", log: deps.log });
   // Playwright gives every launch a fresh temporary --user-data-dir of its own.
   const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
@@ -82,20 +70,20 @@ export async function startWebHarness(): Promise<WebHarness> {
   });
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
   return {
-    baseUrl: config.publicUrl,
-    config,
-    adminKey,
-    tasks,
+    baseUrl,
+    config: webAccessConfig(deps),
+    adminKey: TEST_API_KEY,
+    deps,
+    tasks: deps.tasks,
     testDb,
     server,
     browser,
     async close() {
       await browser.close();
-      (server as Server).closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-      await bus.close();
-      redis.disconnect();
-      for (const connection of subscribers) connection.disconnect();
+      await server.close();
+      await deps.queue.queue.obliterate({ force: true }).catch(() => undefined);
+      await deps.close();
+      rmSync(appConfig.dataDir, { recursive: true, force: true });
       await testDb.destroy();
     },
   };
