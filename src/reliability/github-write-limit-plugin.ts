@@ -76,7 +76,7 @@ export function isContentCreating(request: RequestOptionsLike): boolean {
 function installationOf(octokitOptions: { throttle?: { id?: string }; auth?: unknown }): string {
   const auth = octokitOptions.auth as { installationId?: unknown } | undefined;
   if (auth !== undefined && typeof auth === "object" && auth.installationId !== undefined) {
-    return String(auth.installationId as string | number);
+    return String(auth.installationId);
   }
   return octokitOptions.throttle?.id ?? "default";
 }
