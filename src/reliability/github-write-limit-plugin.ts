@@ -75,8 +75,7 @@ export function isContentCreating(request: RequestOptionsLike): boolean {
 
 function installationOf(octokitOptions: { throttle?: { id?: string }; auth?: unknown }): string {
   const auth = octokitOptions.auth as { installationId?: unknown } | undefined;
-  if (auth !== undefined && typeof auth === "object" && auth.installationId !== undefined) {
-    return String(auth.installationId);
-  }
+  const id = auth?.installationId;
+  if (typeof id === "number" || typeof id === "string") return String(id);
   return octokitOptions.throttle?.id ?? "default";
 }
