@@ -1,0 +1,76 @@
+import type { Deps } from "../deps.ts";
+import { migrateToLatest } from "../db/migrate.ts";
+import { createHttpApp } from "../http/app.ts";
+import { startHttpServer, type HttpServer } from "../http/server.ts";
+import { startTaskWorker } from "../queue/start-task-worker.ts";
+import type { TaskWorker } from "../queue/task-worker.ts";
+
+export interface ProcessRoles {
+  readonly web: boolean;
+  readonly worker: boolean;
+}
+
+/**
+ * Runs the web server and/or a worker until SIGTERM/SIGINT, then shuts down gracefully: stop
+ * accepting requests and jobs, give running tasks SHUTDOWN_GRACE, close connections. A second
+ * signal exits at once. Resolves to the exit code.
+ */
+export async function runProcess(deps: Deps, roles: ProcessRoles): Promise<number> {
+  const { config, log } = deps;
+
+  // 1. Schema first: every process may migrate (advisory lock), so any start order works.
+  if (config.migrateOnStart) {
+    try {
+      const outcome = await migrateToLatest(deps.db);
+      if (outcome.applied.length > 0) log.info({ applied: outcome.applied }, "Database migrated");
+    } catch (error) {
+      log.fatal({ err: error }, "Database migration failed");
+      await deps.close();
+      return 1;
+    }
+  }
+
+  // 2. Serve HTTP (API, webhooks, pages) if this process is a web process.
+  let server: HttpServer | undefined;
+  if (roles.web) {
+    try {
+      server = await startHttpServer({
+        app: createHttpApp(deps),
+        port: config.port,
+        githubWebhooks: deps.githubWebhooks,
+        log,
+      });
+    } catch (error) {
+      log.fatal({ err: error, port: config.port }, "HTTP server failed to start");
+      await deps.close();
+      return 1;
+    }
+    log.info({ url: server.url, publicUrl: config.publicUrl }, "Web server listening");
+  }
+
+  // 3. Take jobs if this process is a worker.
+  let worker: TaskWorker | undefined;
+  if (roles.worker) {
+    worker = startTaskWorker(deps);
+    log.info({ concurrency: config.workerConcurrency, queue: deps.queue.name }, "Worker started");
+  }
+
+  // 4. Wait for a signal, then stop in reverse order.
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once("SIGTERM", () => resolve("SIGTERM"));
+    process.once("SIGINT", () => resolve("SIGINT"));
+  });
+  log.info({ signal, graceMs: config.shutdownGraceMs }, "Shutting down");
+  const forceExit = () => {
+    log.warn({}, "Second signal: exiting now");
+    process.exit(1);
+  };
+  process.once("SIGTERM", forceExit);
+  process.once("SIGINT", forceExit);
+
+  await server?.close();
+  await worker?.close(config.shutdownGraceMs);
+  await deps.close();
+  log.info({}, "Stopped");
+  return 0;
+}
