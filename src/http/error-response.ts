@@ -22,6 +22,8 @@ export function createErrorHandler(log: Logger, redactor: Redactor) {
     if (isAppError(error)) {
       const status = error.httpStatus;
       if (status >= 500) log.error({ err: error, path: c.req.path }, "Request failed");
+      // The unread rest of a too-large body makes the connection unusable for another request.
+      if (status === 413) c.header("Connection", "close");
       return errorJson(
         c,
         status,
