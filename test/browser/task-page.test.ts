@@ -196,6 +196,26 @@ describe("task page", () => {
     await page.close();
   });
 
+  it("the event stream resumes after Last-Event-ID with id = seq and ends once a finished task is sent", async () => {
+    const { id, attempt } = await createRunningTask(h.tasks);
+    await completeTask(h.tasks, id, attempt);
+    const all = await h.tasks.listEvents(id, 0, 1000);
+    const token = new URL(createTaskLink(h.config, id)).searchParams.get("token")!;
+
+    const response = await fetch(`${h.baseUrl}/tasks/${id}/events?token=${encodeURIComponent(token)}`, {
+      headers: { "last-event-id": "4" },
+    });
+    const body = await response.text();
+
+    expect(response.headers.get("content-type")).toContain("text/event-stream");
+    const ids = [...body.matchAll(/^id: (\d+)$/gm)].map((match) => Number(match[1]));
+    expect(ids).toEqual(all.filter((event) => event.seq > 4).map((event) => event.seq));
+    expect(body.trimEnd().endsWith(`event: end\ndata: ${all.at(-1)!.seq}`)).toBe(true);
+    const bad = await fetch(`${h.baseUrl}/tasks/${id}/events?token=${encodeURIComponent(token)}&after=-1`);
+    expect(bad.status).toBe(400);
+    await expect(bad.json()).resolves.toMatchObject({ error: { details: { field: "after" } } });
+  });
+
   it("renders tool output and agent text containing <script> as text, in the first render and live", async () => {
     const payload = '<script>window.pwned = 1</script><img src=x onerror="window.pwned = 2">';
     const { id, attempt } = await createRunningTask(h.tasks, {
