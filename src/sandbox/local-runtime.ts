@@ -28,7 +28,6 @@ let shared: Shared | undefined;
 const requiredCommands: ReadonlyArray<{ command: string; debianPackage: string }> = [
   { command: "bwrap", debianPackage: "bubblewrap" },
   { command: "socat", debianPackage: "socat" },
-  { command: "rg", debianPackage: "ripgrep" },
 ];
 
 /** Throws a clear, non-retryable error naming the Debian packages to install when a tool is missing. */
@@ -102,7 +101,10 @@ async function startRuntime(): Promise<{ gate: NetworkGate; bridgeSocketPath: st
     await SandboxManager.initialize({
       network: { allowedDomains: [], deniedDomains: [], httpProxyPort: gate.port, socksProxyPort: gate.port },
       filesystem: { denyRead: [], allowWrite: [], denyWrite: [], allowGitConfig: true },
-      mandatoryDenySearchDepth: 2,
+      // The library scans the worker's cwd for dangerous files (.bashrc, .git/hooks) before every
+      // command; every sandbox hides that folder entirely, so the scan only costs time (a process spawn).
+      ripgrep: { command: "true" },
+      mandatoryDenySearchDepth: 1,
     });
     const bridgeSocketPath = SandboxManager.getLinuxHttpSocketPath();
     if (bridgeSocketPath === undefined) throw new Error("sandbox-runtime started without its network bridge");

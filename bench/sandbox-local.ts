@@ -1,0 +1,103 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pino } from "pino";
+import { createLocalSandboxProvider, type LocalSandboxProvider } from "../src/sandbox/local-sandbox.ts";
+
+/**
+ * Local sandbox start-up: create → first line of `echo` → destroy. p50/p95 over 50 runs one at a time,
+ * then with 8 sandboxes at once. Goal: p50 create-to-first-output < 150 ms.
+ *   node bench/sandbox-local.ts
+ */
+export interface BenchFigure {
+  readonly name: string;
+  readonly unit: "ms";
+  readonly samples: number;
+  readonly p50: number;
+  readonly p95: number;
+}
+
+const RUNS = 50;
+const PARALLEL = 8;
+
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+function figure(name: string, values: readonly number[]): BenchFigure {
+  const round = (value: number): number => Math.round(value * 10) / 10;
+  return {
+    name,
+    unit: "ms",
+    samples: values.length,
+    p50: round(percentile(values, 50)),
+    p95: round(percentile(values, 95)),
+  };
+}
+
+/** One sandbox's life; returns [create → first output, whole cycle including destroy] in ms. */
+async function cycle(provider: LocalSandboxProvider): Promise<[number, number]> {
+  const start = performance.now();
+  const sandbox = await provider.create({ taskId: "bench", timeoutMs: 60_000, allowedHosts: [] });
+  let firstOutput = Number.NaN;
+  await sandbox.run("echo ready", {
+    onStdout: () => {
+      if (Number.isNaN(firstOutput)) firstOutput = performance.now() - start;
+    },
+  });
+  await sandbox.destroy();
+  return [firstOutput, performance.now() - start];
+}
+
+export async function benchSandboxLocal(): Promise<BenchFigure[]> {
+  const root = await mkdtemp(join(tmpdir(), "bench-sandbox-"));
+  const provider = createLocalSandboxProvider({
+    root,
+    log: pino({ level: "silent" }),
+    protectedPaths: [process.cwd()],
+  });
+  try {
+    // Warm-up: the first sandbox starts the shared runtime (proxy bridge, tool links) once per process.
+    const [cold] = await cycle(provider);
+
+    const sequential: [number, number][] = [];
+    for (let run = 0; run < RUNS; run += 1) sequential.push(await cycle(provider));
+
+    const parallel: [number, number][] = [];
+    while (parallel.length < RUNS) {
+      parallel.push(...(await Promise.all(Array.from({ length: PARALLEL }, () => cycle(provider)))));
+    }
+
+    return [
+      figure("local sandbox: first sandbox of a process, create → first output", [cold]),
+      figure(
+        "local sandbox: create → first output (1 at a time)",
+        sequential.map(([first]) => first),
+      ),
+      figure(
+        "local sandbox: create → output → destroy (1 at a time)",
+        sequential.map(([, whole]) => whole),
+      ),
+      figure(
+        `local sandbox: create → first output (${PARALLEL} at once)`,
+        parallel.map(([first]) => first),
+      ),
+      figure(
+        `local sandbox: create → output → destroy (${PARALLEL} at once)`,
+        parallel.map(([, whole]) => whole),
+      ),
+    ];
+  } finally {
+    await provider.close();
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.main) {
+  for (const result of await benchSandboxLocal()) {
+    process.stdout.write(
+      `${result.name}: p50 ${result.p50} ms, p95 ${result.p95} ms (n=${result.samples})\n`,
+    );
+  }
+}
