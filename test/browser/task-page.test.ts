@@ -55,6 +55,7 @@ describe("task page", () => {
     await expect(tool.locator(".tool-output pre").textContent()).resolves.toContain(
       "expected 11/22 to be 11/23",
     );
+    await page.screenshot({ path: join(ARTIFACTS_DIR, "task-completed.png"), fullPage: true });
     await page.keyboard.press("Enter");
     await expect(tool.evaluate((el) => (el as unknown as { open: boolean }).open)).resolves.toBe(false);
     const todos = page.locator("#todo .todo-list li");
@@ -68,7 +69,6 @@ describe("task page", () => {
     await expect(page.locator("h2").allTextContents()).resolves.toEqual(
       expect.arrayContaining(["Transcript", "Todo", "Changes"]),
     );
-    await page.screenshot({ path: join(ARTIFACTS_DIR, "task-completed.png"), fullPage: true });
     await page.close();
   });
 
