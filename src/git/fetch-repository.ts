@@ -12,6 +12,8 @@ export interface FetchRepositoryInput {
   readonly baseBranch: string | null;
   /** Fetched too when it exists on the remote (a PR head, a follow-up's branch). */
   readonly workBranch: string;
+  /** Where the work branch lives when not in `url` (a fork's head repository). */
+  readonly workUrl?: string;
   readonly signal?: AbortSignal;
 }
 
@@ -36,10 +38,11 @@ export async function fetchRepository(input: FetchRepositoryInput): Promise<Fetc
   const opts = { env, ...(signal === undefined ? {} : { signal }) };
   await must(runGit(["init", "-q", "--bare", input.dir]), "prepare a git folder");
 
+  const workUrl = input.workUrl ?? input.url;
   const wanted = [
     "HEAD",
     ...(input.baseBranch === null ? [] : [`refs/heads/${input.baseBranch}`]),
-    `refs/heads/${input.workBranch}`,
+    ...(workUrl === input.url ? [`refs/heads/${input.workBranch}`] : []),
   ];
   const listed = await runGit(["ls-remote", "--symref", "--", input.url, ...wanted], opts);
   if (listed.exitCode !== 0) throw cloneError(input.url, listed.stderr);
@@ -51,24 +54,35 @@ export async function fetchRepository(input: FetchRepositoryInput): Promise<Fetc
       step: "clone",
     });
   }
-  const baseSha = refs.shas.get(`refs/heads/${baseBranch}`);
+  const baseSha =
+    refs.shas.get(`refs/heads/${baseBranch}`) ??
+    (baseBranch === refs.headTarget ? refs.shas.get("HEAD") : undefined);
   if (baseSha === undefined) {
     throw new AppError("clone_failed", `The branch "${baseBranch}" does not exist in ${input.url}.`, {
       retryable: false,
       step: "clone",
     });
   }
-  const remoteWorkSha = refs.shas.get(`refs/heads/${input.workBranch}`) ?? null;
-
-  const refspecs = [`+refs/heads/${baseBranch}:refs/heads/${baseBranch}`];
-  if (remoteWorkSha !== null && input.workBranch !== baseBranch) {
-    refspecs.push(`+refs/heads/${input.workBranch}:refs/remotes/origin/${input.workBranch}`);
+  let remoteWorkSha = refs.shas.get(`refs/heads/${input.workBranch}`) ?? null;
+  if (workUrl !== input.url) {
+    const listedWork = await runGit(["ls-remote", "--", workUrl, `refs/heads/${input.workBranch}`], opts);
+    if (listedWork.exitCode !== 0) throw cloneError(workUrl, listedWork.stderr);
+    remoteWorkSha = parseLsRemote(listedWork.stdout).shas.get(`refs/heads/${input.workBranch}`) ?? null;
   }
-  const fetched = await runGit(
-    ["-C", input.dir, "fetch", "-q", "--depth", "1", "--no-tags", "--", input.url, ...refspecs],
-    opts,
-  );
-  if (fetched.exitCode !== 0) throw cloneError(input.url, fetched.stderr);
+
+  const workRefspec = `+refs/heads/${input.workBranch}:refs/remotes/origin/${input.workBranch}`;
+  const refspecs = [`+refs/heads/${baseBranch}:refs/heads/${baseBranch}`];
+  if (remoteWorkSha !== null && workUrl === input.url) refspecs.push(workRefspec);
+  // One after the other: both update the repository's shallow file.
+  const fetches: Array<[string, string[]]> = [[input.url, refspecs]];
+  if (remoteWorkSha !== null && workUrl !== input.url) fetches.push([workUrl, [workRefspec]]);
+  for (const [url, specs] of fetches) {
+    const fetched = await runGit(
+      ["-C", input.dir, "fetch", "-q", "--depth", "1", "--no-tags", "--", url, ...specs],
+      opts,
+    );
+    if (fetched.exitCode !== 0) throw cloneError(url, fetched.stderr);
+  }
 
   let remoteWorkMessage: string | null = null;
   if (remoteWorkSha !== null) {

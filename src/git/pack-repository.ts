@@ -7,7 +7,8 @@ export function packRepository(dir: string): Promise<Buffer> {
       "tar",
       ["-C", dir, "-cf", "-", "."],
       { encoding: "buffer", maxBuffer: 2 * 1024 * 1024 * 1024 },
-      (error, stdout) => (error === null ? resolve(stdout) : reject(new Error(`tar failed: ${error.message}`))),
+      (error, stdout) =>
+        error === null ? resolve(stdout) : reject(new Error(`tar failed: ${error.message}`)),
     );
   });
 }

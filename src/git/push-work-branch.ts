@@ -16,23 +16,6 @@ export interface PushInput {
   readonly signal?: AbortSignal;
 }
 
-/** Brings the sandbox's bundle into the worker-side repository under `ref`; returns its tip. */
-export async function importBundle(dir: string, bundlePath: string, ref: string): Promise<string> {
-  const fetched = await runGit(["-C", dir, "fetch", "-q", "--no-tags", bundlePath, `+HEAD:${ref}`]);
-  if (fetched.exitCode !== 0) {
-    throw new AppError(
-      "push_failed",
-      `The agent's commits could not be read back: ${gitReason(fetched.stderr)}`,
-      {
-        retryable: false,
-        step: "push",
-      },
-    );
-  }
-  const head = await runGit(["-C", dir, "rev-parse", ref]);
-  return head.stdout.trim();
-}
-
 /**
  * Pushes from the worker with credentials in the environment of this one command, leased on the
  * head the task expects, so a branch that moved under us (or a second attempt) is never overwritten.

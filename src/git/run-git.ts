@@ -44,7 +44,7 @@ export function runGit(args: readonly string[], options: RunGitOptions = {}): Pr
       (error, stdout, stderr) => {
         const code = (error as { code?: unknown } | null)?.code;
         if (error !== null && typeof code !== "number") {
-          reject(error instanceof Error ? error : new Error(String(error)));
+          reject(error instanceof Error ? error : new Error("git could not be started"));
           return;
         }
         resolve({

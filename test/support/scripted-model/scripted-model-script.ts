@@ -42,6 +42,7 @@ export function text(value: string): ScriptedBlock {
   return { type: "text", text: value };
 }
 
+/** A tool call; "$CWD" in string inputs becomes the agent's working directory. */
 export function toolUse(name: string, input: Record<string, unknown>): ScriptedBlock {
   return { type: "tool_use", name, input };
 }

@@ -141,8 +141,11 @@ export async function startScriptedModelServer(
   }
 
   async function serveMessage(res: ServerResponse, body: unknown, turn: ScriptedTurn): Promise<void> {
+    const cwd = workingDirectoryOf(body);
     const blocks = (turn.blocks ?? []).map((block) =>
-      block.type === "tool_use" ? { ...block, id: block.id ?? `toolu_scripted_${++toolIds}` } : block,
+      block.type === "tool_use"
+        ? { ...block, input: withCwd(block.input, cwd), id: block.id ?? `toolu_scripted_${++toolIds}` }
+        : block,
     );
     const stopReason =
       turn.stopReason ?? (blocks.some((block) => block.type === "tool_use") ? "tool_use" : "end_turn");
@@ -266,6 +269,22 @@ type ContentBlock =
 function toContent(block: ScriptedBlock & { id?: string }): ContentBlock {
   if (block.type === "text") return { type: "text", text: block.text };
   return { type: "tool_use", id: block.id ?? "toolu_scripted", name: block.name, input: block.input };
+}
+
+/** The agent's working directory, as Claude Code states it in its environment section. */
+function workingDirectoryOf(body: unknown): string | null {
+  const match = /Primary working directory: ([^\s"\\]+)/.exec(JSON.stringify(body ?? null));
+  return match?.[1] ?? null;
+}
+
+/** Replaces "$CWD" in string inputs with the agent's working directory (scripts cannot know it). */
+function withCwd(input: Record<string, unknown>, cwd: string | null): Record<string, unknown> {
+  if (cwd === null) return input;
+  return JSON.parse(
+    JSON.stringify(input, (_key, value: unknown) =>
+      typeof value === "string" ? value.replaceAll("$CWD", cwd) : value,
+    ),
+  ) as Record<string, unknown>;
 }
 
 function isStreaming(body: unknown): boolean {

@@ -1,0 +1,261 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { mapAgentFailure } from "../agent/map-agent-failure.ts";
+import { collectChangedFiles } from "../git/collect-changed-files.ts";
+import { coAuthorOf, hasTaskTrailer } from "../git/commit-message.ts";
+import { fetchRepository, type FetchedRepository } from "../git/fetch-repository.ts";
+import { credentialSecrets } from "../git/git-credential-env.ts";
+import { pushWorkBranch } from "../git/push-work-branch.ts";
+import { isValidBranchName, uniqueWorkBranchName, workBranchName } from "../git/work-branch-name.ts";
+import { AppError } from "../errors.ts";
+import type { Sandbox } from "../sandbox/sandbox.ts";
+import type { ExecutionContext, ExecutionResult } from "./executor.ts";
+import { DEFAULT_BOT, type ClaudeCodeExecutorDeps } from "./executor-deps.ts";
+import { copyRepositoryIntoSandbox } from "./copy-repository-into-sandbox.ts";
+import { finishWork, type FinishedWork } from "./finish-work.ts";
+import { runClaudeCode, type AgentRun } from "./run-claude-code.ts";
+import { runSetupCommands } from "./run-setup-commands.ts";
+import { runStep, skipStep } from "./run-step.ts";
+import { readSession, restoreSession } from "./session-files.ts";
+import { startSandbox } from "./start-sandbox.ts";
+
+/** Extra sandbox lifetime beyond the task's time limit, so the executor (not the provider) ends it. */
+const SANDBOX_GRACE_MS = 120_000;
+
+/**
+ * One attempt of a task: prompt in, pushed branch out. The worker owns the task's status; this
+ * returns the result or throws an AppError naming the failed step.
+ */
+export async function processTask(
+  deps: ClaudeCodeExecutorDeps,
+  ctx: ExecutionContext,
+): Promise<ExecutionResult> {
+  const { task, signal } = ctx;
+  const bot = deps.bot ?? DEFAULT_BOT;
+  const pushUrl = task.options.head_repository_url ?? task.repository_url;
+  const presetBranch = task.work_branch !== null && task.work_branch !== "";
+  let workBranch = workBranchName(task);
+  if (!isValidBranchName(workBranch)) {
+    throw new AppError("clone_failed", `"${workBranch}" is not a valid branch name.`, { step: "clone" });
+  }
+  const credentials = await deps.gitAuth.forTask(task);
+  for (const secret of credentialSecrets(credentials)) deps.redactor.addSecret(secret);
+  const repoDir = await mkdtemp(join(deps.workRoot ?? tmpdir(), "cloud-agent-git-"));
+  let sandbox: Sandbox | undefined;
+  try {
+    // 1+2. Sandbox up and repository fetched at the same time: neither needs the other, and
+    // together they are most of the wait before the agent's first model request.
+    const timeoutMs = (task.options.timeout_seconds ?? 0) * 1000 || deps.config.taskTimeoutMs;
+    const [started, fetched] = await Promise.allSettled([
+      runStep(ctx, "sandbox", async () => {
+        const created = await startSandbox(deps, task, timeoutMs + SANDBOX_GRACE_MS);
+        sandbox = created;
+        await ctx.update({ sandbox_id: created.id });
+        return created;
+      }),
+      runStep(ctx, "clone", () =>
+        fetchRepository({
+          dir: join(repoDir, "repo.git"),
+          url: task.repository_url,
+          credentials,
+          baseBranch: task.base_branch,
+          workBranch,
+          ...(pushUrl === task.repository_url ? {} : { workUrl: pushUrl }),
+          signal,
+        }),
+      ),
+    ]);
+    if (started.status === "rejected") throw started.reason;
+    if (fetched.status === "rejected") throw fetched.reason;
+    const box = started.value;
+    const repo = fetched.value;
+
+    // 2b. A retry after the push already happened must not push (or run the agent) again.
+    if (repo.remoteWorkSha !== null && hasTaskTrailer(repo.remoteWorkMessage ?? "", task.id)) {
+      return await alreadyPushed(ctx, repo, workBranch);
+    }
+    // A generated name someone else already uses gets this task's id; a preset branch is continued.
+    if (!presetBranch && repo.remoteWorkSha !== null) workBranch = uniqueWorkBranchName(workBranch, task.id);
+    const expectedRemoteSha = presetBranch ? repo.remoteWorkSha : null;
+    const startSha = expectedRemoteSha ?? repo.baseSha;
+    await ctx.update({ work_branch: workBranch, base_branch: repo.baseBranch, head_sha: startSha });
+
+    // 2c. The working copy in the sandbox (PR tasks: Claude Code's config from the base branch),
+    // and the earlier session file for a follow-up.
+    const resumeId =
+      task.resume_session_id !== null && task.options.new_session !== true ? task.resume_session_id : null;
+    await runStep(ctx, "clone", async () => {
+      await Promise.all([
+        copyRepositoryIntoSandbox(box, {
+          repoDir: repo.dir,
+          displayUrl: pushUrl,
+          workBranch,
+          startSha,
+          configFromBranch: task.is_pull_request && presetBranch ? repo.baseBranch : null,
+          bot,
+          signal,
+        }),
+        resumeId === null ? Promise.resolve() : restoreEarlierSession(deps, box, resumeId),
+      ]);
+    });
+
+    // 3. Setup commands (install dependencies, …) so the agent can build and test.
+    const setup = task.options.setup_commands ?? [];
+    if (setup.length > 0) await runStep(ctx, "setup", () => runSetupCommands(ctx, box, setup));
+
+    // 4+5. Claude Code on the prompt, its stream turned into task events as they arrive.
+    const run: AgentRun = await runStep(ctx, "agent", async () => {
+      const agentRun = await runClaudeCode(ctx, box, deps.redactor, {
+        prompt: buildPrompt(task.prompt, task.options.context),
+        model: task.options.model ?? deps.config.agent.model,
+        maxTurns: task.options.max_turns ?? deps.config.agent.maxTurns,
+        resumeSessionId: resumeId ?? undefined,
+        binary: deps.claudeBinary,
+        onVersion: (version) => void ctx.update({ claude_code_version: version }).catch(() => undefined),
+      });
+      const failure = mapAgentFailure({
+        exitCode: agentRun.exitCode,
+        result: agentRun.stream.result,
+        stderrTail: agentRun.stderrTail,
+      });
+      if (failure !== null) throw failure;
+      return agentRun;
+    });
+    const summary = run.stream.result?.result ?? run.stream.lastText;
+
+    // 6+7. The agent has exited: commit, bundle, diff and push from the worker, while the
+    // session file is read out (independent, so side by side).
+    const [work, session] = await Promise.all([
+      runStep(ctx, "commit", () =>
+        finishWork(box, {
+          taskId: task.id,
+          prompt: task.prompt,
+          summary,
+          coAuthor:
+            task.source === "github" ? coAuthorOf(task.requested_by, task.options.requester_email) : null,
+          startSha,
+          repoDir: repo.dir,
+          bot,
+          signal,
+        }),
+      ),
+      readSession(box, run.stream.sessionId),
+    ]);
+    const commitSha = await pushIfChanged(ctx, work, {
+      repoDir: repo.dir,
+      pushUrl,
+      workBranch,
+      expectedRemoteSha,
+      credentials,
+    });
+
+    return {
+      outcome: work.kind,
+      summary,
+      costUsd: run.stream.result?.total_cost_usd ?? null,
+      numTurns: run.stream.result?.num_turns ?? null,
+      durationMs: run.stream.result?.duration_ms ?? null,
+      sessionId: run.stream.sessionId,
+      baseBranch: repo.baseBranch,
+      workBranch,
+      commitSha,
+      files: work.kind === "changes" ? work.files : [],
+      session,
+    };
+  } finally {
+    // 8. Always: the sandbox and the worker's copy go, whatever happened.
+    await Promise.all([
+      sandbox?.destroy().catch((error: unknown) => ctx.log.warn({ err: error }, "Sandbox destroy failed")),
+      rm(repoDir, { recursive: true, force: true }),
+    ]);
+  }
+}
+
+async function pushIfChanged(
+  ctx: ExecutionContext,
+  work: FinishedWork,
+  input: {
+    repoDir: string;
+    pushUrl: string;
+    workBranch: string;
+    expectedRemoteSha: string | null;
+    credentials: Awaited<ReturnType<ClaudeCodeExecutorDeps["gitAuth"]["forTask"]>>;
+  },
+): Promise<string | null> {
+  if (work.kind === "no_changes") {
+    await skipStep(ctx, "push", "The agent made no changes; nothing to push.");
+    return null;
+  }
+  await runStep(ctx, "push", () =>
+    pushWorkBranch({
+      dir: input.repoDir,
+      localRef: work.localRef,
+      url: input.pushUrl,
+      branch: input.workBranch,
+      expectedRemoteSha: input.expectedRemoteSha,
+      credentials: input.credentials,
+      signal: ctx.signal,
+    }),
+  );
+  await ctx.update({ commit_sha: work.head });
+  await ctx.emit({
+    type: "pushed",
+    payload: { branch: input.workBranch, commit_sha: work.head, files_changed: work.files.length },
+  });
+  return work.head;
+}
+
+/** An earlier attempt of this task already pushed its commit: report it instead of redoing the work. */
+async function alreadyPushed(
+  ctx: ExecutionContext,
+  repo: FetchedRepository,
+  workBranch: string,
+): Promise<ExecutionResult> {
+  const head = repo.remoteWorkSha ?? "";
+  const message = `An earlier attempt already pushed ${head.slice(0, 12)} to ${workBranch}; not running the agent again.`;
+  await skipStep(ctx, "agent", message);
+  await skipStep(ctx, "push", message);
+  const files = await collectChangedFiles(repo.dir, `refs/heads/${repo.baseBranch}`, head).catch(() => []);
+  await ctx.update({ work_branch: workBranch, base_branch: repo.baseBranch, commit_sha: head });
+  return {
+    outcome: "changes",
+    summary: summaryFromMessage(repo.remoteWorkMessage ?? ""),
+    costUsd: null,
+    numTurns: null,
+    durationMs: null,
+    sessionId: null,
+    baseBranch: repo.baseBranch,
+    workBranch,
+    commitSha: head,
+    files,
+    session: null,
+  };
+}
+
+async function restoreEarlierSession(
+  deps: ClaudeCodeExecutorDeps,
+  sandbox: Sandbox,
+  sessionId: string,
+): Promise<void> {
+  const content = await deps.findSessionContent(sessionId);
+  if (content === undefined) {
+    throw new AppError(
+      "internal_error",
+      `The earlier agent session ${sessionId} was not found; start a new session instead.`,
+      { retryable: false, step: "clone" },
+    );
+  }
+  await restoreSession(sandbox, sessionId, content);
+}
+
+/** The request, then the conversation context (already sanitized and labelled by its source). */
+export function buildPrompt(prompt: string, context: string | undefined): string {
+  if (context === undefined || context.trim() === "") return prompt;
+  return `${prompt}\n\n<context>\n${context.trim()}\n</context>`;
+}
+
+function summaryFromMessage(message: string): string | null {
+  const body = message.split("\n\n").slice(1, 2).join("").trim();
+  return body === "" ? null : body;
+}

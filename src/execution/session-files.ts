@@ -1,0 +1,24 @@
+import { isSessionId, sessionRelativePath } from "../agent/claude-project-dir.ts";
+import type { Sandbox } from "../sandbox/sandbox.ts";
+import type { AgentSession } from "./executor.ts";
+
+/** Puts an earlier session file where Claude Code looks for it in this sandbox (for --resume). */
+export async function restoreSession(sandbox: Sandbox, sessionId: string, content: string): Promise<void> {
+  if (!isSessionId(sessionId)) throw new Error("The session id to resume is not a Claude Code session id.");
+  await sandbox.writeFile(
+    `${sandbox.homeDir}/.claude/projects/${sessionRelativePath(sandbox.workdir, sessionId)}`,
+    content,
+  );
+}
+
+/** Reads the session file Claude Code wrote for this run, or null when there is none. */
+export async function readSession(sandbox: Sandbox, sessionId: string | null): Promise<AgentSession | null> {
+  if (sessionId === null || !isSessionId(sessionId)) return null;
+  const relativePath = sessionRelativePath(sandbox.workdir, sessionId);
+  try {
+    const content = await sandbox.readTextFile(`${sandbox.homeDir}/.claude/projects/${relativePath}`);
+    return { id: sessionId, content, relativePath };
+  } catch {
+    return null;
+  }
+}
