@@ -34,13 +34,16 @@ async function setup(
 ): Promise<Setup> {
   const executor = createTestExecutor(script);
   const calls: string[] = [];
+  const record = (entry: string) => {
+    calls.push(entry);
+    return Promise.resolve();
+  };
   const recorder: TaskReporter = {
-    onStarted: async (_task, attempt) => void calls.push(`started:${attempt}`),
-    onEvent: async (_task, _attempt, event) => void calls.push(`event:${event.type}`),
-    onSucceeded: async (_task, attempt) => void calls.push(`succeeded:${attempt}`),
-    onRetrying: async (task, attempt, error) =>
-      void calls.push(`retrying:${attempt}:${error.code}:${task.status}`),
-    onFinished: async (task, attempt) => void calls.push(`finished:${attempt}:${task.status}`),
+    onStarted: (_task, attempt) => record(`started:${attempt}`),
+    onEvent: (_task, _attempt, event) => record(`event:${event.type}`),
+    onSucceeded: (_task, attempt) => record(`succeeded:${attempt}`),
+    onRetrying: (task, attempt, error) => record(`retrying:${attempt}:${error.code}:${task.status}`),
+    onFinished: (task, attempt) => record(`finished:${attempt}:${task.status}`),
   };
   app = await startTestApp(database, {
     executor,
