@@ -6,6 +6,9 @@ import { createDb } from "./db/create-db.ts";
 import type { Db } from "./db/database.ts";
 import { AppError } from "./errors.ts";
 import type { TaskExecutor, TaskReporter } from "./execution/executor.ts";
+import { createClaudeCodeExecutor } from "./execution/create-claude-code-executor.ts";
+import { selectSessionContent } from "./execution/select-session-content.ts";
+import { createTokenGitAuth } from "./git/create-token-git-auth.ts";
 import type { GitAuthProvider } from "./git/git-auth.ts";
 import type { NodeMiddleware } from "./http/node-middleware.ts";
 import { createLogger } from "./observability/logger.ts";
@@ -128,7 +131,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
     executor: unwiredExecutor,
     sandboxes: overrides.sandboxes ?? createSandboxProvider(config, { log }),
     reporters: overrides.reporters ?? [],
-    gitAuth: overrides.gitAuth ?? createTokenGitAuth(config.github.token),
+    gitAuth: overrides.gitAuth ?? createTokenGitAuth(config.github),
     adminApiKey,
     githubWebhooks: overrides.githubWebhooks,
     submitTask: (input) => submitTask({ tasks, queue, log }, input),
@@ -148,11 +151,21 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
   const executor = overrides.executor;
   return {
     ...deps,
-    executor: typeof executor === "function" ? executor(deps) : (executor ?? unwiredExecutor),
+    executor:
+      typeof executor === "function"
+        ? executor(deps)
+        : (executor ??
+          createClaudeCodeExecutor({
+            config,
+            sandboxes: deps.sandboxes,
+            gitAuth: deps.gitAuth,
+            redactor,
+            findSessionContent: (sessionId) => selectSessionContent(db, sessionId),
+          })),
   };
 }
 
-/** Placeholder until the Claude Code executor is wired in (engineer C: src/execution/). */
+/** Stands in while the deps object is built; replaced by the real executor below. */
 const unwiredExecutor: TaskExecutor = {
   execute() {
     return Promise.reject(
@@ -160,15 +173,3 @@ const unwiredExecutor: TaskExecutor = {
     );
   },
 };
-
-/** API-only deployments: GITHUB_TOKEN for https github.com remotes; nothing for other URLs. */
-function createTokenGitAuth(token: string | undefined): GitAuthProvider {
-  return {
-    forTask(task) {
-      if (token === undefined || !/^https:\/\/github\.com\//.test(task.repository_url)) {
-        return Promise.resolve(null);
-      }
-      return Promise.resolve({ username: "x-access-token", password: token });
-    },
-  };
-}
