@@ -17,7 +17,20 @@ export default defineConfig({
         extends: true,
         test: { name: "e2e", include: ["test/e2e/**/*.test.ts"], testTimeout: 180_000, hookTimeout: 120_000 },
       },
-      { extends: true, test: { name: "browser", include: ["test/browser/**/*.test.ts"], testTimeout: 60_000 } },
+      {
+        extends: true,
+        test: { name: "browser", include: ["test/browser/**/*.test.ts"], testTimeout: 60_000 },
+      },
+      // Fault injection: real service processes, private Redis/Postgres proxies (README "Reliability and security").
+      {
+        extends: true,
+        test: {
+          name: "fault",
+          include: ["test/fault/**/*.test.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
     coverage: {
       provider: "v8",
