@@ -31,8 +31,6 @@ const DROPPED_VARIABLES = [
 const LOOPBACK_NAMES = ["localhost", "127.0.0.1", "::1"];
 
 export interface SandboxScriptInput {
-  readonly command: string;
-  readonly cwd: string;
   readonly tmpDir: string;
   /** Hosts on the allow-list (bare host names/addresses, ports dropped). */
   readonly allowedHostNames: readonly string[];
@@ -40,22 +38,31 @@ export interface SandboxScriptInput {
   readonly cpuSeconds?: number | undefined;
 }
 
+/** Environment variables that carry one command into the sandbox's fixed script. */
+export const COMMAND_VARIABLE = "CLOUD_AGENT_COMMAND";
+export const CWD_VARIABLE = "CLOUD_AGENT_CWD";
+export const PROXY_VARIABLE = "CLOUD_AGENT_PROXY";
+
 /**
- * The script that runs INSIDE the sandbox around the caller's command. The proxy URL arrives in the
- * environment (CLOUD_AGENT_PROXY, never in argv) and replaces sandbox-runtime's own, so the gate knows
- * which sandbox is asking; NO_PROXY keeps only loopback names that are not on the allow-list, so an
- * allow-listed server on the worker's loopback (test model, local git server) goes through the proxy.
+ * The script that runs INSIDE the sandbox around every command. It is the same for every command
+ * of a sandbox (so the sandbox is wrapped once): the command and its working directory arrive in the
+ * environment, as does the proxy URL with the sandbox's credentials, so none of them shows up in
+ * argv. The proxy URL replaces sandbox-runtime's own, so the gate knows which sandbox is asking;
+ * NO_PROXY keeps only loopback names that are not on the allow-list, so an allow-listed server on
+ * the worker's loopback (test model, local git server) goes through the proxy.
  */
 export function buildSandboxScript(input: SandboxScriptInput): string {
   const noProxy = LOOPBACK_NAMES.filter((name) => !input.allowedHostNames.includes(name)).join(",");
   const lines = [
-    `export ${PROXY_VARIABLES.map((name) => `${name}="$CLOUD_AGENT_PROXY"`).join(" ")}`,
+    `export ${PROXY_VARIABLES.map((name) => `${name}="$${PROXY_VARIABLE}"`).join(" ")}`,
     `export NO_PROXY=${quote(noProxy)} no_proxy=${quote(noProxy)} TMPDIR=${quote(input.tmpDir)}`,
-    `unset CLOUD_AGENT_PROXY ${DROPPED_VARIABLES.join(" ")}`,
+    `__cloud_agent_command="$${COMMAND_VARIABLE}"; __cloud_agent_cwd="$${CWD_VARIABLE}"`,
+    `unset ${PROXY_VARIABLE} ${COMMAND_VARIABLE} ${CWD_VARIABLE} ${DROPPED_VARIABLES.join(" ")}`,
     "ulimit -c 0",
     ...(input.cpuSeconds === undefined ? [] : [`ulimit -t ${Math.max(1, Math.floor(input.cpuSeconds))}`]),
-    `cd -- ${quote(input.cwd)} || exit 1`,
-    input.command,
+    'cd -- "$__cloud_agent_cwd" || exit 1',
+    "unset __cloud_agent_cwd",
+    'eval "$__cloud_agent_command"',
   ];
   return lines.join("\n");
 }

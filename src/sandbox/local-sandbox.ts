@@ -6,7 +6,12 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import type { Logger } from "pino";
-import { buildSandboxScript } from "./build-sandbox-script.ts";
+import {
+  buildSandboxScript,
+  COMMAND_VARIABLE,
+  CWD_VARIABLE,
+  PROXY_VARIABLE,
+} from "./build-sandbox-script.ts";
 import { acquireLocalRuntime, checkLocalSandboxDependencies, type LocalRuntime } from "./local-runtime.ts";
 import { parseHostEntry, type HostEntry } from "./parse-host-entry.ts";
 import type { CommandResult, RunCommandOptions, Sandbox, SandboxLimits, SandboxProvider } from "./sandbox.ts";
@@ -220,7 +225,7 @@ class LocalSandbox implements Sandbox {
   readonly #tmpDir: string;
   readonly #running = new Set<SpawnedCommand>();
   readonly #pass: { credentials: string; release(): void };
-  #commands = 0;
+  #wrapped: Promise<string> | undefined;
   #state: "alive" | "destroyed" | "expired" = "alive";
   #destroying: Promise<void> | undefined;
   #lifetime: NodeJS.Timeout | undefined;
@@ -255,20 +260,11 @@ class LocalSandbox implements Sandbox {
     this.#assertAlive();
     options.signal?.throwIfAborted();
     const cwd = options.cwd === undefined ? this.workdir : resolve(this.workdir, options.cwd);
-    const inner = buildSandboxScript({
-      command,
-      cwd,
-      tmpDir: this.#tmpDir,
-      allowedHostNames: this.#parts.allowed.map((entry) => entry.host),
-      cpuSeconds: this.#parts.limits.cpuSeconds,
-    });
-    this.#commands += 1;
-    const wrapped = await SandboxManager.wrapWithSandbox(inner, "bash", this.#policy(), undefined, {
-      commandId: `${this.id}#${this.#commands}`,
-    });
+    const wrapped = await this.#wrap();
+    this.#assertAlive();
     const spawned = spawnSandboxed({
       script: `${this.#parts.cgroup?.joinScript ?? ""}exec ${wrapped}`,
-      env: this.#environment(options.env),
+      env: { ...this.#environment(options.env), [COMMAND_VARIABLE]: command, [CWD_VARIABLE]: cwd },
       stdin: options.stdin,
       onStdout: options.onStdout,
       onStderr: options.onStderr,
@@ -288,7 +284,6 @@ class LocalSandbox implements Sandbox {
       clearTimeout(timer);
       options.signal?.removeEventListener("abort", onAbort);
       this.#running.delete(spawned);
-      SandboxManager.cleanupAfterCommand();
     }
     if (outcome.kind === "exited") {
       return { exitCode: outcome.exitCode, stdout: outcome.stdout, stderr: outcome.stderr };
@@ -296,6 +291,35 @@ class LocalSandbox implements Sandbox {
     // Stopped by destroy or expiry: report once the sandbox is really gone.
     if (outcome.reason === "destroyed" || outcome.reason === "sandbox_timeout") await this.#destroying;
     throw this.#stopError(outcome, options);
+  }
+
+  /**
+   * The bubblewrap invocation for this sandbox, made once (wrapping costs 10-40 ms): every command
+   * runs the same fixed script, which takes the command from the environment.
+   */
+  #wrap(): Promise<string> {
+    this.#wrapped ??= SandboxManager.wrapWithSandbox(
+      buildSandboxScript({
+        tmpDir: this.#tmpDir,
+        allowedHostNames: this.#parts.allowed.map((entry) => entry.host),
+        cpuSeconds: this.#parts.limits.cpuSeconds,
+      }),
+      "bash",
+      this.#policy(),
+      undefined,
+      { commandId: this.id },
+    ).catch((error: unknown) => {
+      this.#wrapped = undefined;
+      throw new SandboxError(
+        "sandbox_start_failed",
+        `The local sandbox could not be set up: ${String(error)}`,
+        {
+          cause: error,
+          retryable: false,
+        },
+      );
+    });
+    return this.#wrapped;
   }
 
   async writeFile(path: string, content: string | Uint8Array): Promise<void> {
@@ -324,6 +348,16 @@ class LocalSandbox implements Sandbox {
         command.stop(state === "expired" ? "sandbox_timeout" : "destroyed");
       this.#pass.release();
       await this.#parts.cgroup?.remove();
+      // Releases what the wrap holds (its profile descriptor, bubblewrap mount points) once per sandbox.
+      if (
+        this.#wrapped !== undefined &&
+        (await this.#wrapped.then(
+          () => true,
+          () => false,
+        ))
+      ) {
+        SandboxManager.cleanupAfterCommand();
+      }
       await rm(this.#parts.dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
       this.#parts.onGone();
       this.#parts.log.debug({}, "Sandbox destroyed");
@@ -368,7 +402,7 @@ class LocalSandbox implements Sandbox {
       IS_SANDBOX: "1",
       ...this.#parts.env,
       ...commandEnv,
-      CLOUD_AGENT_PROXY: `http://${this.#pass.credentials}@localhost:3128`,
+      [PROXY_VARIABLE]: `http://${this.#pass.credentials}@localhost:3128`,
     };
   }
 

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -119,6 +119,22 @@ describe("local sandbox isolation", () => {
     expect((read as Error).message).toContain("not inside the sandbox");
     expect((write as Error).message).toContain("not inside the sandbox");
     expect(existsSync(join(serviceDir, "planted"))).toBe(false);
+  });
+
+  it("keeps the command text and its proxy credentials out of the host's process list", async () => {
+    const sandbox = await create({ allowedHosts: ["github.com"] });
+    const marker = `marker-${Math.random().toString(36).slice(2)}`;
+    let seen = "";
+
+    await sandbox.run(`echo ${marker} > /dev/null; echo go; sleep 3`, {
+      onStdout: () => {
+        seen = hostCommandLines();
+      },
+    });
+
+    expect(seen).toContain("bwrap");
+    expect(seen).not.toContain(marker);
+    expect(seen).not.toMatch(/sbx[0-9a-f]{12}:/);
   });
 
   it("does not inherit the worker's environment", async () => {
@@ -310,6 +326,20 @@ describe("local sandbox isolation", () => {
     expect(existsSync(join(root, sandbox.id))).toBe(false);
   });
 });
+
+/** Every command line of the host's processes, joined (what `ps` shows other users). */
+function hostCommandLines(): string {
+  return readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .map((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
+      } catch {
+        return "";
+      }
+    })
+    .join("\n");
+}
 
 async function listen(body: string): Promise<Server> {
   const server = createServer((_request, response) => response.end(body));

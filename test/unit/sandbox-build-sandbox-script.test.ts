@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildSandboxScript } from "../../src/sandbox/build-sandbox-script.ts";
 
-const base = { command: "echo hi", cwd: "/s/workspace", tmpDir: "/s/tmp", allowedHostNames: [] as string[] };
+const base = { tmpDir: "/s/tmp", allowedHostNames: [] as string[] };
 
 describe("buildSandboxScript", () => {
   it("points every proxy variable at the sandbox's own proxy URL from the environment", () => {
@@ -9,8 +9,14 @@ describe("buildSandboxScript", () => {
 
     expect(script).toContain('HTTPS_PROXY="$CLOUD_AGENT_PROXY"');
     expect(script).toContain('http_proxy="$CLOUD_AGENT_PROXY"');
-    expect(script).toMatch(/^unset CLOUD_AGENT_PROXY .*GIT_SSH_COMMAND/m);
-    expect(script.split("\n").at(-1)).toBe("echo hi");
+    expect(script).toMatch(/^unset CLOUD_AGENT_PROXY CLOUD_AGENT_COMMAND CLOUD_AGENT_CWD .*GIT_SSH_COMMAND/m);
+  });
+
+  it("takes the command and its directory from the environment, never from its own text", () => {
+    const script = buildSandboxScript(base);
+
+    expect(script).toContain('cd -- "$__cloud_agent_cwd" || exit 1');
+    expect(script.split("\n").at(-1)).toBe('eval "$__cloud_agent_command"');
   });
 
   it.each([
@@ -23,11 +29,10 @@ describe("buildSandboxScript", () => {
     expect(script).toContain(`NO_PROXY='${noProxy}'`);
   });
 
-  it("quotes the working directory and sets TMPDIR to the sandbox's tmp", () => {
-    const script = buildSandboxScript({ ...base, cwd: "/s/work space/it's", tmpDir: "/s/tmp" });
+  it("quotes TMPDIR", () => {
+    const script = buildSandboxScript({ ...base, tmpDir: "/s/it's tmp" });
 
-    expect(script).toContain(`cd -- '/s/work space/it'\\''s' || exit 1`);
-    expect(script).toContain("TMPDIR='/s/tmp'");
+    expect(script).toContain(`TMPDIR='/s/it'\\''s tmp'`);
   });
 
   it.each([
