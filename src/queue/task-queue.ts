@@ -2,6 +2,7 @@ import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { z } from "zod";
+import { withTimeout } from "./with-timeout.ts";
 
 /** Job data: ids only. Secrets, prompts and repository URLs stay in Postgres. */
 export const TaskJobData = z.object({ taskId: z.uuid() });
@@ -32,6 +33,8 @@ export interface TaskQueueOptions {
   readonly connection: Redis;
   readonly retry: RetryPolicy;
   readonly log: Logger;
+  /** Longest wait for Redis to take a job. Default 5000. */
+  readonly enqueueTimeoutMs?: number;
 }
 
 export function createTaskQueue(options: TaskQueueOptions): TaskQueue {
@@ -52,7 +55,11 @@ export function createTaskQueue(options: TaskQueueOptions): TaskQueue {
     retry: options.retry,
     queue,
     async enqueue(taskId, enqueueOptions = {}) {
-      await queue.add(
+      // Fail fast while Redis is away: BullMQ would otherwise wait for the connection.
+      if (options.connection.status !== "ready") {
+        throw new Error(`Redis connection is ${options.connection.status}`);
+      }
+      const adding = queue.add(
         "task",
         { taskId },
         {
@@ -60,6 +67,8 @@ export function createTaskQueue(options: TaskQueueOptions): TaskQueue {
           ...(enqueueOptions.delayMs === undefined ? {} : { delay: enqueueOptions.delayMs }),
         },
       );
+      // A late add (Redis came back) is harmless: the worker finds no live task and skips the job.
+      await withTimeout(adding, options.enqueueTimeoutMs ?? 5_000, "Adding the job to Redis timed out");
     },
     async remove(taskId) {
       const job = await queue.getJob(taskId);
@@ -72,6 +81,6 @@ export function createTaskQueue(options: TaskQueueOptions): TaskQueue {
         () => false,
       );
     },
-    close: () => queue.close(),
+    close: () => withTimeout(queue.close(), 5_000, "Closing the queue timed out").catch(() => undefined),
   };
 }

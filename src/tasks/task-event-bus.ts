@@ -12,6 +12,8 @@ export const LiveTaskEvent = z.object({
 });
 export type LiveTaskEvent = z.infer<typeof LiveTaskEvent>;
 
+const SUBSCRIBE_TIMEOUT_MS = 2_000;
+
 export type TaskEventListener = (event: LiveTaskEvent) => void;
 export type Unsubscribe = () => Promise<void>;
 
@@ -77,14 +79,29 @@ export function createTaskEventBus(options: TaskEventBusOptions): TaskEventBus {
       listeners.set(channel, set);
     }
     set.add(listener);
-    await connection.subscribe(channel);
-    return async () => {
+    const unsubscribe = async () => {
       const current = listeners.get(channel);
       current?.delete(listener);
       if (current === undefined || current.size > 0) return;
       listeners.delete(channel);
       await connection.unsubscribe(channel).catch(() => undefined);
     };
+    // Bounded: while Redis is away the caller falls back to reading Postgres.
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        connection.subscribe(channel),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error("Redis subscribe timed out")), SUBSCRIBE_TIMEOUT_MS);
+        }),
+      ]);
+    } catch (error) {
+      await unsubscribe();
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+    return unsubscribe;
   }
 
   return {

@@ -86,7 +86,9 @@ export async function startTestApp(
     async close() {
       for (const worker of workers) await worker.close(1_000);
       await server.close();
-      await deps.queue.queue.obliterate({ force: true }).catch(() => undefined);
+      if (deps.redis.status === "ready") {
+        await deps.queue.queue.obliterate({ force: true }).catch(() => undefined);
+      }
       await deps.close();
       rmSync(config.dataDir, { recursive: true, force: true });
     },
