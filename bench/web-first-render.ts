@@ -11,7 +11,6 @@ import type { TaskEventInput } from "../src/tasks/task-event.ts";
 import { createMarkdownRenderer } from "../src/web/render-markdown.ts";
 import { renderTaskPage } from "../src/web/render-task-page.ts";
 import { createTaskLink } from "../src/web/task-link.ts";
-import { findChangedFiles, findEventsAfter, findTask } from "../src/web/task-page-queries.ts";
 import { webAccessConfig } from "../src/web/web-access-config.ts";
 import { createTestDatabase } from "../test/support/test-db.ts";
 import { createTestConfig, silentLogger, uniqueQueueName } from "../test/support/test-deps.ts";
@@ -126,9 +125,9 @@ try {
   for (let run = 0; run < RUNS; run += 1) {
     let start = performance.now();
     const [row, events, changed] = await Promise.all([
-      findTask(testDb.db, task.id),
-      findEventsAfter(testDb.db, task.id, 0),
-      findChangedFiles(testDb.db, task.id),
+      deps.tasks.getTask(task.id),
+      deps.tasks.listEvents(task.id, 0, 5000),
+      deps.tasks.listFiles(task.id),
     ]);
     queryTimes.push(performance.now() - start);
     start = performance.now();

@@ -1,4 +1,5 @@
-import type { Task, TaskArtifact } from "../tasks/task.table.ts";
+import type { ChangedFile } from "../execution/executor.ts";
+import type { Task } from "../tasks/task.table.ts";
 import { renderDiff } from "./render-diff.ts";
 import { renderTaskSummary, TERMINAL_STATUSES } from "./render-task-summary.ts";
 import {
@@ -52,7 +53,7 @@ export function changesDiff(event: StoredEvent): boolean {
 export function buildLiveMessage(
   event: StoredEvent,
   markdown: RenderMarkdown,
-  fresh: { task?: Task | undefined; files?: readonly TaskArtifact[] | undefined } = {},
+  fresh: { task?: Task | undefined; files?: readonly ChangedFile[] | undefined } = {},
 ): LiveMessage {
   const ops: LiveOp[] = [];
   const parsed = parseEvent(event);

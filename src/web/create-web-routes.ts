@@ -13,12 +13,12 @@ import { respondError } from "./respond-error.ts";
 import { securityHeaders } from "./security-headers.ts";
 import { isAdminKey } from "./session-cookie.ts";
 import { streamTaskEvents } from "./stream-task-events.ts";
-import { findChangedFiles, findEventsAfter, findTask } from "./task-page-queries.ts";
+import { isTaskId } from "./is-task-id.ts";
 import { endSession, hasAdminSession, safeNextPath, startSession, taskAccess } from "./web-access.ts";
 import { webAccessConfig } from "./web-access-config.ts";
 
 /** What the pages need from the process's deps (src/deps.ts). */
-export type WebDeps = Pick<Deps, "config" | "adminApiKey" | "db" | "log"> & {
+export type WebDeps = Pick<Deps, "config" | "adminApiKey" | "db" | "log" | "tasks"> & {
   readonly eventBus: Pick<TaskEventBus, "subscribe">;
 };
 
@@ -36,6 +36,9 @@ const ListQuery = z.object({
 });
 
 const LoginForm = z.object({ key: z.string().min(1).max(1000), next: z.string().max(2000).optional() });
+
+/** The first render holds at most this many events; the script streams any later ones. */
+const MAX_PAGE_EVENTS = 5000;
 
 const Seq = z.coerce.number().int().min(0).max(2_147_483_647);
 
@@ -106,17 +109,17 @@ export function createWebRoutes(deps: WebDeps): Hono {
     const access = taskAccess(c, config, taskId);
     if (access === "none") return redirectToLogin(c);
     if (access === "bad-token") return denied(c);
-    const task = await findTask(deps.db, taskId);
+    const task = isTaskId(taskId) ? await deps.tasks.getTask(taskId) : undefined;
     if (task === undefined) return notFound(c, access === "admin");
     const [events, files] = await Promise.all([
-      findEventsAfter(deps.db, taskId, 0),
-      findChangedFiles(deps.db, taskId),
+      deps.tasks.listEvents(taskId, 0, MAX_PAGE_EVENTS),
+      deps.tasks.listFiles(taskId),
     ]);
     const token = access === "token" ? c.req.query("token") : undefined;
     const eventsUrl = `/tasks/${task.id}/events${token === undefined ? "" : `?token=${encodeURIComponent(token)}`}`;
     return c.html(
       renderTaskPage(
-        { task, events, files },
+        { task, events, files, truncated: events.length >= MAX_PAGE_EVENTS },
         { publicUrl: config.publicUrl, signedIn: access === "admin", eventsUrl, markdown },
       ),
     );
@@ -138,12 +141,12 @@ export function createWebRoutes(deps: WebDeps): Hono {
     if (!fromHeader.success) return invalidField(c, "Last-Event-ID", "must be a whole number");
     const fromQuery = Seq.safeParse(c.req.query("after") ?? "0");
     if (!fromQuery.success) return invalidField(c, "after", "must be a whole number");
-    const task = await findTask(deps.db, taskId);
+    const task = isTaskId(taskId) ? await deps.tasks.getTask(taskId) : undefined;
     if (task === undefined) return notFound(c, access === "admin");
     const after = Math.max(fromHeader.data, fromQuery.data);
     return streamTaskEvents(
       c,
-      { db: deps.db, events: deps.eventBus, log: deps.log, markdown },
+      { tasks: deps.tasks, events: deps.eventBus, log: deps.log, markdown },
       taskId,
       after,
     );

@@ -1,4 +1,5 @@
-import type { Task, TaskArtifact } from "../tasks/task.table.ts";
+import type { ChangedFile } from "../execution/executor.ts";
+import type { Task } from "../tasks/task.table.ts";
 import { html } from "./html.ts";
 import { renderDiff } from "./render-diff.ts";
 import { renderLayout } from "./render-layout.ts";
@@ -8,7 +9,9 @@ import { renderTranscript, type RenderMarkdown, type StoredEvent } from "./rende
 export interface TaskPageData {
   task: Task;
   events: readonly StoredEvent[];
-  files: readonly TaskArtifact[];
+  files: readonly ChangedFile[];
+  /** More events exist than the page holds: the script streams the rest. */
+  truncated?: boolean;
 }
 
 export interface TaskPageOptions {
@@ -31,7 +34,7 @@ export function renderTaskPage(data: TaskPageData, options: TaskPageOptions): st
     data-task-id="${task.id}"
     data-last-seq="${lastSeq}"
     data-events-url="${options.eventsUrl}"
-    data-terminal="${terminal ? "true" : "false"}"
+    data-terminal="${terminal && data.truncated !== true ? "true" : "false"}"
   >
     ${renderTaskSummary(task)}
     <div class="columns">
@@ -41,7 +44,7 @@ export function renderTaskPage(data: TaskPageData, options: TaskPageOptions): st
           ${transcript.items}
         </ol>
         <p id="live-status" class="live" role="status" aria-live="polite">
-          ${terminal ? "" : "Live updates need JavaScript; reload to see new events."}
+          ${data.truncated === true ? "Later events are loading…" : terminal ? "" : "Live updates need JavaScript; reload to see new events."}
         </p>
       </section>
       <aside class="side">${transcript.todo}</aside>

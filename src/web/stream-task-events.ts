@@ -1,15 +1,17 @@
 import type { Context } from "hono";
 import { streamSSE, type SSEStreamingApi } from "hono/streaming";
 import type { Logger } from "pino";
-import type { Db } from "../db/database.ts";
 import type { TaskEventBus } from "../tasks/task-event-bus.ts";
+import type { TaskService } from "../tasks/task.service.ts";
 import { buildLiveMessage, changesDiff, SUMMARY_EVENT_TYPES } from "./build-live-message.ts";
 import { TERMINAL_STATUSES } from "./render-task-summary.ts";
 import type { RenderMarkdown } from "./render-transcript.ts";
-import { findChangedFiles, findEventsAfter, findTask } from "./task-page-queries.ts";
+
+/** Events read per query; a long backlog goes out in batches. */
+const STREAM_BATCH = 500;
 
 export interface StreamDeps {
-  db: Db;
+  tasks: Pick<TaskService, "getTask" | "listEvents" | "listFiles">;
   events: Pick<TaskEventBus, "subscribe">;
   log: Logger;
   markdown: RenderMarkdown;
@@ -90,16 +92,15 @@ async function sendNewEvents(
   afterSeq: number,
   advance: (seq: number) => void,
 ): Promise<"sent" | "idle" | "finished"> {
-  const events = await findEventsAfter(deps.db, taskId, afterSeq);
+  const events = await deps.tasks.listEvents(taskId, afterSeq, STREAM_BATCH);
   for (const event of events) {
-    const task = SUMMARY_EVENT_TYPES.has(event.type) ? await findTask(deps.db, taskId) : undefined;
-    const files =
-      task !== undefined && changesDiff(event) ? await findChangedFiles(deps.db, taskId) : undefined;
+    const task = SUMMARY_EVENT_TYPES.has(event.type) ? await deps.tasks.getTask(taskId) : undefined;
+    const files = task !== undefined && changesDiff(event) ? await deps.tasks.listFiles(taskId) : undefined;
     const message = buildLiveMessage(event, deps.markdown, { task, files });
     await stream.writeSSE({ id: String(event.seq), event: "task-event", data: JSON.stringify(message) });
     advance(event.seq);
   }
   if (events.length > 0) return "sent";
-  const task = await findTask(deps.db, taskId);
+  const task = await deps.tasks.getTask(taskId);
   return task === undefined || TERMINAL_STATUSES.has(task.status) ? "finished" : "idle";
 }
