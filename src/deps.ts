@@ -12,7 +12,8 @@ import { createTokenGitAuth } from "./git/create-token-git-auth.ts";
 import type { GitAuthProvider } from "./git/git-auth.ts";
 import type { NodeMiddleware } from "./http/node-middleware.ts";
 import { createLogger } from "./observability/logger.ts";
-import { createMetrics, type Metrics } from "./observability/metrics.ts";
+import type { Metrics } from "./observability/metrics.ts";
+import { createServiceMetrics } from "./observability/metrics-collectors.ts";
 import { cancelTask } from "./queue/cancel-task.ts";
 import { enqueueTask, submitTask } from "./queue/submit-task.ts";
 import { createTaskQueue, type RetryPolicy, type TaskQueue } from "./queue/task-queue.ts";
@@ -121,7 +122,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
     config,
     log,
     redactor,
-    metrics: overrides.metrics ?? createMetrics(),
+    metrics: overrides.metrics ?? createServiceMetrics(db, queue.queue),
     db,
     redis,
     createRedis,

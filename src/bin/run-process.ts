@@ -4,6 +4,7 @@ import { createHttpApp } from "../http/app.ts";
 import { startHttpServer, type HttpServer } from "../http/server.ts";
 import { startTaskWorker } from "../queue/start-task-worker.ts";
 import type { TaskWorker } from "../queue/task-worker.ts";
+import { startSandboxSweep } from "../reliability/start-sandbox-sweep.ts";
 
 export interface ProcessRoles {
   readonly web: boolean;
@@ -52,6 +53,9 @@ export async function runProcess(deps: Deps, roles: ProcessRoles): Promise<numbe
   let worker: TaskWorker | undefined;
   if (roles.worker) {
     worker = startTaskWorker(deps);
+    // Sandboxes a crashed attempt left behind are destroyed on start and every 5 minutes.
+    const sweep = startSandboxSweep(deps);
+    deps.onClose(() => sweep.stop());
     log.info({ concurrency: config.workerConcurrency, queue: deps.queue.name }, "Worker started");
   }
 

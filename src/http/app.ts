@@ -8,6 +8,8 @@ import { AppError } from "../errors.ts";
 import { createWebRoutes } from "../web/create-web-routes.ts";
 import { checkHealth } from "./check-health.ts";
 import { createErrorHandler, errorJson } from "./error-response.ts";
+import { createMetricsRoute } from "../observability/metrics-route.ts";
+import { createQueueDashboard, QUEUE_DASHBOARD_PATH } from "../observability/queue-dashboard.ts";
 
 /**
  * The Hono app of the web process: /health, /v1, and the areas others mount here (task pages,
@@ -43,6 +45,15 @@ export function createHttpApp(deps: Deps): Hono {
     return c.json(report, report.status === "ok" ? 200 : 503);
   });
   app.route("/v1", createApiRoutes(deps));
+  // Prometheus scrapes with METRICS_TOKEN (or the admin key); the dashboard needs the admin key.
+  app.route(
+    "/metrics",
+    createMetricsRoute(deps.metrics, { tokens: () => [deps.config.metricsToken ?? deps.adminApiKey] }),
+  );
+  app.route(
+    QUEUE_DASHBOARD_PATH,
+    createQueueDashboard({ queues: [deps.queue.queue], adminKeys: () => [deps.adminApiKey] }),
+  );
   app.route("/", createWebRoutes(deps));
 
   return app;

@@ -1,6 +1,6 @@
 import { Gauge } from "prom-client";
 import type { Db } from "../db/database.ts";
-import type { Metrics } from "./metrics.ts";
+import { createMetrics, type Metrics } from "./metrics.ts";
 
 /**
  * Gauges read at scrape time. Each read is bounded by a short timeout and a failure only bumps
@@ -103,4 +103,12 @@ async function withTimeout<T>(promise: Promise<T>): Promise<T> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The process's metrics with the scrape-time gauges of this database and queue attached. */
+export function createServiceMetrics(db: Db, queue: QueueStats): Metrics {
+  const metrics = createMetrics();
+  observeTaskCounts(metrics, () => countLiveTasks(db));
+  observeQueue(metrics, queue);
+  return metrics;
 }

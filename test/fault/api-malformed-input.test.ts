@@ -343,6 +343,22 @@ describe("fault: malformed input on every /v1 route", () => {
     }
   });
 
+  it("serves /metrics and the queue dashboard only with the admin key", async () => {
+    const anonymous = await fetch(`${baseUrl}/metrics`);
+    const metrics = await fetch(`${baseUrl}/metrics`, { headers: auth });
+    const dashboard = await fetch(`${baseUrl}/admin/queues`);
+    const dashboardWithKey = await fetch(`${baseUrl}/admin/queues/api/queues`, { headers: auth });
+
+    expect(anonymous.status).toBe(401);
+    expect(metrics.status).toBe(200);
+    const text = await metrics.text();
+    expect(text).toContain('cloud_agent_tasks{status="queued"} 0');
+    expect(text).toContain('cloud_agent_queue_jobs{queue="cloud-agent-tasks",state="waiting"} 0');
+    expect(text).toContain("cloud_agent_process_resident_memory_bytes");
+    expect(dashboard.status).toBe(401);
+    expect(dashboardWithKey.status).toBe(200);
+  });
+
   it("keeps serving, created no task and logged no unhandled error", async () => {
     const health = await fetch(`${baseUrl}/health`);
     const tasks = await database.db.selectFrom("tasks").select("id").execute();
