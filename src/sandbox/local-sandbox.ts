@@ -72,11 +72,7 @@ export function createLocalSandboxProvider(options: LocalSandboxProviderOptions)
 
   return {
     name: "local",
-    enforcedLimits: [
-      ...controllers.filter((c) => c !== "cpu"),
-      ...(controllers.includes("cpu") ? ["cpu"] : []),
-      "cpu_seconds",
-    ],
+    enforcedLimits: [...controllers, "cpu_seconds"],
     async create(createOptions) {
       const allowed = parseAllowedHosts(createOptions.allowedHosts);
       const { runtime: shared, exposed } = await start();

@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { mkdir, readFile, rmdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { SandboxLimits } from "./sandbox.ts";
@@ -21,11 +21,20 @@ export interface SandboxCgroup {
 const CGROUP_ROOT = "/sys/fs/cgroup";
 const GROUP_PARENT = "cloud-agent";
 
-/** Which v1 controllers we can create groups in (checked once per provider). */
+/**
+ * Which v1 controllers we can create groups in (checked once per provider, by creating the parent
+ * group: a non-root worker or a read-only cgroupfs fails here). cgroup v2 is not supported yet.
+ */
 export function writableCgroupControllers(root = CGROUP_ROOT): ("memory" | "pids" | "cpu")[] {
   const controllers: ("memory" | "pids" | "cpu")[] = [];
   for (const controller of ["memory", "pids", "cpu"] as const) {
-    if (existsSync(join(root, controller, "cgroup.procs"))) controllers.push(controller);
+    if (!existsSync(join(root, controller, "cgroup.procs"))) continue;
+    try {
+      mkdirSync(join(root, controller, GROUP_PARENT), { recursive: true });
+      controllers.push(controller);
+    } catch {
+      // Not ours to write.
+    }
   }
   return controllers;
 }

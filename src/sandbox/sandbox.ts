@@ -11,6 +11,8 @@ export interface SandboxLimits {
   readonly maxProcesses?: number;
   /** CPU time limit in seconds (where the provider can enforce it). */
   readonly cpuSeconds?: number;
+  /** CPU cores the sandbox may use at once, e.g. 1.5 (local: cgroup CPU quota; novita: the template's). */
+  readonly cpus?: number;
 }
 
 export interface CreateSandboxOptions {

@@ -241,6 +241,15 @@ describe("local sandbox isolation", () => {
     expect(after.stdout).toBe("alive\n");
   });
 
+  it("throttles a sandbox to its CPU quota", async () => {
+    const sandbox = await create({ limits: { cpus: 0.2 } });
+
+    await sandbox.run("timeout 1 sh -c 'while :; do :; done'", { timeoutMs: 10_000 });
+    const stat = await readFile(`/sys/fs/cgroup/cpu/cloud-agent/${sandbox.id}/cpu.stat`, "utf8");
+
+    expect(Number(/^nr_throttled (\d+)/m.exec(stat)?.[1])).toBeGreaterThan(0);
+  });
+
   it("stops a CPU spinner at its CPU-seconds limit", async () => {
     const sandbox = await create({ limits: { cpuSeconds: 1 } });
 
