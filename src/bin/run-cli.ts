@@ -1,7 +1,6 @@
 import { ConfigError, loadConfig, type Config } from "../config.ts";
-import { createDeps } from "../deps.ts";
 import { runMigrateCommand } from "./run-migrate-command.ts";
-import { runProcess, type ProcessRoles } from "./run-process.ts";
+import type { ProcessRoles } from "./run-process.ts";
 
 const USAGE = `Usage: cloud-agent <command>
 
@@ -43,5 +42,10 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = p
   }
 
   if (command === "migrate") return runMigrateCommand(config, rest[0]);
+  // Loaded only for the long-running commands: `migrate` needs none of the service's parts.
+  const [{ createDeps }, { runProcess }] = await Promise.all([
+    import("../deps.ts"),
+    import("./run-process.ts"),
+  ]);
   return runProcess(createDeps(config), roles ?? { web: true, worker: true });
 }
