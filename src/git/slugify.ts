@@ -2,6 +2,7 @@
 export function slugify(text: string, max = 40): string {
   const slug = text
     .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-+/, "")

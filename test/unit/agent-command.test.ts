@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import { buildAgentEnv } from "../../src/agent/build-agent-env.ts";
+import { buildClaudeArgs, buildClaudeCommand } from "../../src/agent/build-claude-command.ts";
+import { claudeProjectDir, isSessionId } from "../../src/agent/claude-project-dir.ts";
+import type { Config } from "../../src/config.ts";
+
+const agent: Config["agent"] = {
+  anthropicApiKey: "sk-ant-api-key-0123456789",
+  oauthToken: undefined,
+  baseUrl: "http://127.0.0.1:9999",
+  model: undefined,
+  maxTurns: 50,
+};
+
+describe("buildClaudeArgs", () => {
+  it("runs non-interactively with stream-json, the model, max turns and the sandbox rules", () => {
+    const args = buildClaudeArgs({ prompt: "Fix it", model: "claude-sonnet-4-5", maxTurns: 7 });
+
+    expect(args.slice(0, 6)).toEqual([
+      "-p",
+      "Fix it",
+      "--output-format",
+      "stream-json",
+      "--verbose",
+      "--dangerously-skip-permissions",
+    ]);
+    expect(args).toEqual(expect.arrayContaining(["--model", "claude-sonnet-4-5", "--max-turns", "7"]));
+    const systemPrompt = args[args.indexOf("--append-system-prompt") + 1];
+    expect(systemPrompt).toMatch(/sandbox/);
+    expect(systemPrompt).toMatch(/Do not push/);
+    expect(args).not.toContain("--resume");
+  });
+
+  it("resumes a session when asked", () => {
+    const args = buildClaudeArgs({
+      prompt: "Go on",
+      resumeSessionId: "be710e4d-82b4-4a20-8ff7-8ba3db5544d5",
+    });
+
+    expect(args.slice(-2)).toEqual(["--resume", "be710e4d-82b4-4a20-8ff7-8ba3db5544d5"]);
+  });
+
+  it("quotes a hostile prompt as one shell word", () => {
+    const command = buildClaudeCommand({ prompt: "it's $(rm -rf /) `x`" });
+
+    expect(command).toContain("'it'\\''s $(rm -rf /) `x`'");
+  });
+
+  it("never puts a credential on the command line", () => {
+    const command = buildClaudeCommand({ prompt: "p", model: "m", maxTurns: 3 });
+
+    expect(command).not.toContain(agent.anthropicApiKey);
+    expect(command).not.toMatch(/sk-ant|ghs_|token/i);
+  });
+});
+
+describe("buildAgentEnv", () => {
+  it("prefers the OAuth token over the API key and never carries a GitHub token", () => {
+    const env = buildAgentEnv({ ...agent, oauthToken: "oauth-token-value" });
+
+    expect(env.CLAUDE_CODE_OAUTH_TOKEN).toBe("oauth-token-value");
+    expect(env.ANTHROPIC_API_KEY).toBeUndefined();
+    expect(env.ANTHROPIC_BASE_URL).toBe("http://127.0.0.1:9999");
+    expect(env.IS_SANDBOX).toBe("1");
+    expect(env.DISABLE_AUTOUPDATER).toBe("1");
+    expect(Object.keys(env).filter((key) => /GITHUB|GH_|GIT_/.test(key))).toEqual([]);
+  });
+
+  it("uses the API key when there is no OAuth token", () => {
+    expect(buildAgentEnv(agent).ANTHROPIC_API_KEY).toBe("sk-ant-api-key-0123456789");
+  });
+
+  it("refuses to start without any model credential (not retryable)", () => {
+    expect(() => buildAgentEnv({ ...agent, anthropicApiKey: undefined })).toThrow(
+      expect.objectContaining({ code: "missing_credentials", retryable: false }),
+    );
+  });
+});
+
+describe("claudeProjectDir", () => {
+  it.each([
+    ["/tmp/tmp.HS2NcxXQTb", "-tmp-tmp-HS2NcxXQTb"],
+    ["/data/sandboxes/sbx-1_a/workspace", "-data-sandboxes-sbx-1-a-workspace"],
+  ])("%s → %s", (workdir, dir) => {
+    expect(claudeProjectDir(workdir)).toBe(dir);
+  });
+
+  it("accepts only UUID session ids", () => {
+    expect(isSessionId("be710e4d-82b4-4a20-8ff7-8ba3db5544d5")).toBe(true);
+    expect(isSessionId("../../etc/passwd")).toBe(false);
+  });
+});
