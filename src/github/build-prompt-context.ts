@@ -31,7 +31,9 @@ export function buildPromptContext(input: PromptContextInput): string {
     ),
   ];
   for (const comment of input.thread.filter((entry) => !entry.isBot).slice(-MAX_THREAD_COMMENTS)) {
-    parts.push(formatContextEntry({ author: comment.author, label: "comment", body: comment.body }, MAX_ENTRY_CHARS));
+    parts.push(
+      formatContextEntry({ author: comment.author, label: "comment", body: comment.body }, MAX_ENTRY_CHARS),
+    );
   }
   if (input.files.length > 0) {
     const lines = input.files

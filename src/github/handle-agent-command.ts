@@ -10,7 +10,11 @@ import { recordDelivery } from "./record-delivery.ts";
  * Every comment kind ends here. The webhook response waits only for steps 1-3 (no GitHub call, one
  * INSERT); everything that talks to GitHub runs after it, so the ack stays fast under bursts.
  */
-export async function handleAgentCommand(deps: GitHubDeps, context: Context, trigger: AgentTrigger): Promise<void> {
+export async function handleAgentCommand(
+  deps: GitHubDeps,
+  context: Context,
+  trigger: AgentTrigger,
+): Promise<void> {
   const log = deps.log.child({ deliveryId: trigger.deliveryId, repo: `${trigger.owner}/${trigger.repo}` });
   // 1. Bots (the app itself included) and locked conversations never start work: no loops, no spam.
   const ignored = ignoreReason(trigger, deps.appSlug);

@@ -15,7 +15,8 @@ export async function handleInstallation(deps: GitHubDeps, context: Context<"ins
     account_login: installation.account?.login ?? "",
     account_type: installation.account?.type ?? null,
     repository_selection: installation.repository_selection ?? null,
-    suspended_at: action === "suspend" ? now : action === "unsuspend" ? null : (installation.suspended_at ?? null),
+    suspended_at:
+      action === "suspend" ? now : action === "unsuspend" ? null : (installation.suspended_at ?? null),
     deleted_at: action === "deleted" ? now : null,
   };
   await deps.db

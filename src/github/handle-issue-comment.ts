@@ -4,7 +4,10 @@ import { handleAgentCommand } from "./handle-agent-command.ts";
 import { IssueCommentCreated } from "./schema.ts";
 
 /** `issue_comment.created`: a comment on an issue or in a pull request's conversation. */
-export async function handleIssueComment(deps: GitHubDeps, context: Context<"issue_comment.created">): Promise<void> {
+export async function handleIssueComment(
+  deps: GitHubDeps,
+  context: Context<"issue_comment.created">,
+): Promise<void> {
   const payload = IssueCommentCreated.parse(context.payload);
   await handleAgentCommand(deps, context, {
     kind: "issue_comment",

@@ -5,7 +5,10 @@ import { toPullRequestHead } from "./pull-request-head.ts";
 import { ReviewSubmitted } from "./schema.ts";
 
 /** `pull_request_review.submitted`: the body of a review (approve, comment, request changes). */
-export async function handleReview(deps: GitHubDeps, context: Context<"pull_request_review.submitted">): Promise<void> {
+export async function handleReview(
+  deps: GitHubDeps,
+  context: Context<"pull_request_review.submitted">,
+): Promise<void> {
   const payload = ReviewSubmitted.parse(context.payload);
   const { review, pull_request: pullRequest } = payload;
   if (review.body === null || review.body === "") return;

@@ -33,7 +33,13 @@ export async function processAgentCommand(
     if (!permission.allowed) {
       const answer = config.ok ? (config.config.unauthorized_response ?? "comment") : "comment";
       if (answer === "reaction") await reactToTrigger(octokit, trigger, "-1");
-      else await replyToTrigger(octokit, deps.redactor, trigger, refusalText(trigger.author.login, permission.reason));
+      else
+        await replyToTrigger(
+          octokit,
+          deps.redactor,
+          trigger,
+          refusalText(trigger.author.login, permission.reason),
+        );
       log.info({ login: trigger.author.login, reason: permission.reason }, "Command refused");
       await setDeliveryOutcome(deps.db, trigger.deliveryId, "refused");
       return;

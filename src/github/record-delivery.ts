@@ -2,14 +2,7 @@ import type { DbOrTrx } from "../db/database.ts";
 
 /** What became of a delivery (stored in webhook_deliveries.outcome). */
 export type DeliveryOutcome =
-  | "accepted"
-  | "task_created"
-  | "task_waiting"
-  | "stopped"
-  | "help"
-  | "refused"
-  | "invalid_config"
-  | "failed";
+  "accepted" | "task_created" | "task_waiting" | "stopped" | "help" | "refused" | "invalid_config" | "failed";
 
 /**
  * Records an X-GitHub-Delivery id; false when it was seen before (a redelivery), so the caller does

@@ -19,17 +19,28 @@ export async function replyToTrigger(
     });
     return;
   }
-  await octokit.rest.issues.createComment({ ...base, issue_number: trigger.number, body: redactor.redact(body) });
+  await octokit.rest.issues.createComment({
+    ...base,
+    issue_number: trigger.number,
+    body: redactor.redact(body),
+  });
 }
 
 export type Reaction = "eyes" | "-1" | "+1";
 
 /** Reacts on the trigger comment; reviews have no reactions API, so those are skipped. */
-export async function reactToTrigger(octokit: ProbotOctokit, trigger: AgentTrigger, content: Reaction): Promise<void> {
+export async function reactToTrigger(
+  octokit: ProbotOctokit,
+  trigger: AgentTrigger,
+  content: Reaction,
+): Promise<void> {
   const base = { owner: trigger.owner, repo: trigger.repo, content };
   if (trigger.kind === "issue_comment") {
     await octokit.rest.reactions.createForIssueComment({ ...base, comment_id: trigger.commentId });
   } else if (trigger.kind === "review_comment") {
-    await octokit.rest.reactions.createForPullRequestReviewComment({ ...base, comment_id: trigger.commentId });
+    await octokit.rest.reactions.createForPullRequestReviewComment({
+      ...base,
+      comment_id: trigger.commentId,
+    });
   }
 }

@@ -18,7 +18,12 @@ export const RepoConfig = z
     /** Max agent turns per task. */
     max_turns: z.number().int().min(1).max(500).optional(),
     /** Time limit per task, in seconds. */
-    timeout: z.number().int().min(60).max(6 * 60 * 60).optional(),
+    timeout: z
+      .number()
+      .int()
+      .min(60)
+      .max(6 * 60 * 60)
+      .optional(),
     /** Pull requests the app opens for issue tasks: draft (default), ready, or none. */
     pr_mode: z.enum(["draft", "ready", "none"]).optional(),
     /** Prefix of work branches (default "agent/"). */

@@ -60,11 +60,21 @@ export async function runAgentCommand(
   await storeContext(deps, octokit, trigger, acknowledged);
   // 6. Queue it; from here the worker owns the task.
   if (waitingBehind === null) await enqueueOrFail(deps, acknowledged, log);
-  await setDeliveryOutcome(deps.db, trigger.deliveryId, waitingBehind === null ? "task_created" : "task_waiting", task.id);
+  await setDeliveryOutcome(
+    deps.db,
+    trigger.deliveryId,
+    waitingBehind === null ? "task_created" : "task_waiting",
+    task.id,
+  );
   await eyes;
 }
 
-async function storeContext(deps: GitHubDeps, octokit: ProbotOctokit, trigger: AgentTrigger, task: Task): Promise<void> {
+async function storeContext(
+  deps: GitHubDeps,
+  octokit: ProbotOctokit,
+  trigger: AgentTrigger,
+  task: Task,
+): Promise<void> {
   const context = buildPromptContext(await fetchPromptContextInput(octokit, trigger));
   const options = { ...(task.options as object), context };
   await deps.tasks.updateFields(task.id, { options: JSON.stringify(options) });
@@ -80,7 +90,8 @@ async function enqueueOrFail(deps: GitHubDeps, task: Task, log: Logger): Promise
       fields: {
         error_code: "internal_error",
         error_step: "queue",
-        error_message: "The task could not be put on the queue (the queue service was unavailable). Comment again to retry.",
+        error_message:
+          "The task could not be put on the queue (the queue service was unavailable). Comment again to retry.",
       },
     });
     throw error;

@@ -30,7 +30,11 @@ export interface StartedTask {
  * comments at once cannot both start. A second task waits (pending) behind the active one; a
  * follow-up resumes the conversation's last session unless `/agent new` asked for a fresh one.
  */
-export async function startAgentTask(db: Db, redactor: Redactor, input: StartAgentTaskInput): Promise<StartedTask> {
+export async function startAgentTask(
+  db: Db,
+  redactor: Redactor,
+  input: StartAgentTaskInput,
+): Promise<StartedTask> {
   const { trigger } = input;
   const conversation = { owner: trigger.owner, repo: trigger.repo, number: trigger.number };
   return db.transaction().execute(async (trx) => {
@@ -60,7 +64,8 @@ export async function startAgentTask(db: Db, redactor: Redactor, input: StartAge
       delivery_id: trigger.deliveryId,
       pr_number: previous?.pr_number ?? null,
       pr_url: previous?.pr_url ?? null,
-      resume_session_id: input.newSession || waitingBehind !== null ? null : (previous?.agent_session_id ?? null),
+      resume_session_id:
+        input.newSession || waitingBehind !== null ? null : (previous?.agent_session_id ?? null),
       requested_by: trigger.author.login,
     });
     return { task, waitingBehind };

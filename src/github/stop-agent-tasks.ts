@@ -11,8 +11,16 @@ import { reactToTrigger, replyToTrigger } from "./reply-to-trigger.ts";
  * is aborted by its worker, whose reporter writes the final comment; the others never reach a worker,
  * so their comment and check run are finished here.
  */
-export async function stopAgentTasks(deps: GitHubDeps, octokit: ProbotOctokit, trigger: AgentTrigger): Promise<void> {
-  const active = await selectActiveTasks(deps.db, { owner: trigger.owner, repo: trigger.repo, number: trigger.number });
+export async function stopAgentTasks(
+  deps: GitHubDeps,
+  octokit: ProbotOctokit,
+  trigger: AgentTrigger,
+): Promise<void> {
+  const active = await selectActiveTasks(deps.db, {
+    owner: trigger.owner,
+    repo: trigger.repo,
+    number: trigger.number,
+  });
   if (active.length === 0) {
     await replyToTrigger(octokit, deps.redactor, trigger, nothingToStopText());
     return;

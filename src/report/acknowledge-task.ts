@@ -28,7 +28,12 @@ export async function acknowledgeTask(
 ): Promise<Task> {
   const link = deps.taskLink(task.id);
   // 1. The progress comment: the one comment this task will ever have, edited from here on.
-  const commentId = await createProgressComment(octokit, deps.redactor, task, renderProgressComment(task, link, state));
+  const commentId = await createProgressComment(
+    octokit,
+    deps.redactor,
+    task,
+    renderProgressComment(task, link, state),
+  );
   // 2. Store its id; if another writer (a worker that started first) stored one, ours goes away.
   if (!(await storeProgressCommentId(deps.db, task.id, commentId))) {
     await deleteComment(octokit, task, commentId);

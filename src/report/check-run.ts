@@ -40,7 +40,9 @@ export async function upsertCheckRun(
   const output = {
     title: redactor.redact(input.content.title).slice(0, 255),
     summary: limitCheckRunText(redactor.redact(input.content.summary), link),
-    ...(input.content.text === undefined ? {} : { text: limitCheckRunText(redactor.redact(input.content.text), link) }),
+    ...(input.content.text === undefined
+      ? {}
+      : { text: limitCheckRunText(redactor.redact(input.content.text), link) }),
   };
   const fields = {
     details_url: link,

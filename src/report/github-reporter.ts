@@ -128,9 +128,15 @@ export function createGitHubReporter(deps: GitHubReporterDeps): TaskReporter {
           headSha: current.head_sha,
           link,
           state: { status: "in_progress" },
-          content: { title: "Running", summary: `Task [${task.id}](${link}) is running (attempt ${attempt}).` },
+          content: {
+            title: "Running",
+            summary: `Task [${task.id}](${link}) is running (attempt ${attempt}).`,
+          },
         });
-        if (current.check_run_id === null && (await deps.tasks.updateIfAttempt(task.id, attempt, { check_run_id: id }))) {
+        if (
+          current.check_run_id === null &&
+          (await deps.tasks.updateIfAttempt(task.id, attempt, { check_run_id: id }))
+        ) {
           state.task = { ...state.task, check_run_id: id };
         }
       }
@@ -210,4 +216,3 @@ function applyEvent(state: LiveState, event: TaskEventInput): boolean {
       return false;
   }
 }
-

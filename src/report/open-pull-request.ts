@@ -26,7 +26,13 @@ export async function openPullRequest(
   const owner = task.owner ?? "";
   const repo = task.repo ?? "";
   // 1. An open PR from this branch already exists (retry, follow-up): reuse it.
-  const existing = await octokit.rest.pulls.list({ owner, repo, head: `${owner}:${branch}`, state: "open", per_page: 1 });
+  const existing = await octokit.rest.pulls.list({
+    owner,
+    repo,
+    head: `${owner}:${branch}`,
+    state: "open",
+    per_page: 1,
+  });
   const found = existing.data[0];
   if (found !== undefined) return { url: found.html_url, number: found.number };
   // 2. Otherwise open one against the branch the work started from (the default branch).
@@ -69,10 +75,13 @@ function bodyFor(task: Task, result: ExecutionResult, link: string): string {
     lines.push(`Resolves #${task.issue_number}.`, "");
   }
   if (task.requested_by !== null) lines.push(`Requested by @${task.requested_by}.`, "");
-  if (result.summary !== null && result.summary.trim() !== "") lines.push("## Summary", "", result.summary.trim(), "");
+  if (result.summary !== null && result.summary.trim() !== "")
+    lines.push("## Summary", "", result.summary.trim(), "");
   lines.push(`## Files changed (${result.files.length})`, "");
   for (const file of result.files.slice(0, 100)) {
-    lines.push(`- \`${file.path.split("`").join("'")}\` (${file.change}, +${file.additions} -${file.deletions})`);
+    lines.push(
+      `- \`${file.path.split("`").join("'")}\` (${file.change}, +${file.additions} -${file.deletions})`,
+    );
   }
   if (result.files.length > 100) lines.push(`- … and ${result.files.length - 100} more`);
   lines.push("", `Made by Cloud Agent: [task log](${link}).`);

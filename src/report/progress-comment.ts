@@ -70,5 +70,5 @@ function target(task: Task): { owner: string; repo: string } {
 export function optionsOf(task: Pick<Task, "options">): TaskOptions {
   const options: unknown = task.options;
   if (typeof options === "string") return JSON.parse(options) as TaskOptions;
-  return (options ?? {});
+  return options ?? {};
 }

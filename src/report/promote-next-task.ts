@@ -1,5 +1,9 @@
 import type { Db } from "../db/database.ts";
-import { lockConversation, selectActiveTasks, selectLatestFinishedTask } from "../github/conversation-tasks.ts";
+import {
+  lockConversation,
+  selectActiveTasks,
+  selectLatestFinishedTask,
+} from "../github/conversation-tasks.ts";
 import { updateStatus } from "../tasks/task.repository.ts";
 import type { Task, TaskUpdate } from "../tasks/task.table.ts";
 import { optionsOf } from "./progress-comment.ts";

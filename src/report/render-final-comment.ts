@@ -80,7 +80,8 @@ function fileLines(files: FinalView["files"]): string[] {
 
 function resultLinks(view: FinalView): string[] {
   const out: string[] = [];
-  if (view.task.pr_url !== null && !view.task.is_pull_request) out.push(`**Pull request:** ${view.task.pr_url}`);
+  if (view.task.pr_url !== null && !view.task.is_pull_request)
+    out.push(`**Pull request:** ${view.task.pr_url}`);
   if (view.commitUrl !== null) out.push(`**Pushed:** ${view.commitUrl}`);
   return out;
 }
@@ -89,7 +90,9 @@ function statsLine(task: Task): string {
   const parts: string[] = [];
   if (task.duration_ms !== null) parts.push(`⏱ ${formatDuration(task.duration_ms)}`);
   else if (task.started_at !== null && task.finished_at !== null) {
-    parts.push(`⏱ ${formatDuration(new Date(task.finished_at).getTime() - new Date(task.started_at).getTime())}`);
+    parts.push(
+      `⏱ ${formatDuration(new Date(task.finished_at).getTime() - new Date(task.started_at).getTime())}`,
+    );
   }
   if (task.num_turns !== null) parts.push(`${task.num_turns} turns`);
   const cost = formatCost(task.cost_usd);

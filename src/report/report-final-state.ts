@@ -28,7 +28,8 @@ export async function reportFinalState(
   if (task.owner === null || task.repo === null || task.issue_number === null) return;
   const link = deps.taskLink(task.id);
   const files = await deps.tasks.listFiles(task.id);
-  const commitUrl = task.is_pull_request && task.commit_sha !== null ? commitUrlOf(task, task.commit_sha) : null;
+  const commitUrl =
+    task.is_pull_request && task.commit_sha !== null ? commitUrlOf(task, task.commit_sha) : null;
   const body = renderFinalComment({ task, link, files, commitUrl, cancelledBy: extras.cancelledBy });
   // 1. The comment: edited in place; created only if the acknowledgement never stored one.
   if (task.progress_comment_id === null) {
@@ -53,7 +54,10 @@ export async function reportFinalState(
 export function checkRunState(task: Task, fileCount: number): CheckRunState {
   switch (task.status) {
     case "completed":
-      return { status: "completed", conclusion: fileCount === 0 && task.commit_sha === null ? "neutral" : "success" };
+      return {
+        status: "completed",
+        conclusion: fileCount === 0 && task.commit_sha === null ? "neutral" : "success",
+      };
     case "cancelled":
       return { status: "completed", conclusion: "cancelled" };
     default:

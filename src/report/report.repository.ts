@@ -4,7 +4,11 @@ import type { DbOrTrx } from "../db/database.ts";
 /** SQL for the GitHub ids a task records; each set once (a second writer loses, and knows it). */
 
 /** Stores the progress comment id unless one is stored already; false when another writer won. */
-export async function storeProgressCommentId(db: DbOrTrx, taskId: string, commentId: number): Promise<boolean> {
+export async function storeProgressCommentId(
+  db: DbOrTrx,
+  taskId: string,
+  commentId: number,
+): Promise<boolean> {
   const result = await db
     .updateTable("tasks")
     .set({ progress_comment_id: commentId, updated_at: sql`now()` })
