@@ -226,7 +226,7 @@ describe("listing", () => {
   it("pages through tasks sharing one created_at without skipping or repeating", async () => {
     const at = new Date("2026-11-23T12:00:00Z");
     const ids: string[] = [];
-    for (let i = 0; i < 5; i++) ids.push((await newTask({ created_at: at } as never)).id);
+    for (let i = 0; i < 5; i++) ids.push((await newTask({ created_at: at })).id);
 
     const first = await tasks.listTasks({ limit: 2 });
     const second = await tasks.listTasks({ limit: 2, cursor: first.nextCursor! });
