@@ -14,6 +14,7 @@ import type { NodeMiddleware } from "./http/node-middleware.ts";
 import { createLogger } from "./observability/logger.ts";
 import type { Metrics } from "./observability/metrics.ts";
 import { createServiceMetrics } from "./observability/metrics-collectors.ts";
+import { recordSandboxes } from "./reliability/record-sandboxes.ts";
 import { cancelTask } from "./queue/cancel-task.ts";
 import { enqueueTask, submitTask } from "./queue/submit-task.ts";
 import { createTaskQueue, type RetryPolicy, type TaskQueue } from "./queue/task-queue.ts";
@@ -116,13 +117,14 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
     log,
   });
   const tasks = createTaskService({ db, redactor, eventBus, log });
+  const metrics = overrides.metrics ?? createServiceMetrics(db, queue.queue);
   const closers: Array<() => Promise<void>> = [];
 
   const deps: Deps = {
     config,
     log,
     redactor,
-    metrics: overrides.metrics ?? createServiceMetrics(db, queue.queue),
+    metrics,
     db,
     redis,
     createRedis,
@@ -130,7 +132,12 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
     tasks,
     eventBus,
     executor: unwiredExecutor,
-    sandboxes: overrides.sandboxes ?? createSandboxProvider(config, { log }),
+    // Recorded per task and attempt: retries destroy the previous attempt's sandbox, the sweep the rest.
+    sandboxes: recordSandboxes(overrides.sandboxes ?? createSandboxProvider(config, { log }), {
+      tasks,
+      log,
+      metrics,
+    }),
     reporters: overrides.reporters ?? [],
     gitAuth: overrides.gitAuth ?? createTokenGitAuth(config.github),
     adminApiKey,

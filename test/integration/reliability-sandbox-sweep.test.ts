@@ -7,6 +7,7 @@ import { Redis } from "ioredis";
 import { pino } from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createMetrics } from "../../src/observability/metrics.ts";
+import { recordSandboxes } from "../../src/reliability/record-sandboxes.ts";
 import { withRedisLock } from "../../src/reliability/redis-lock.ts";
 import { sweepSandboxes } from "../../src/reliability/sweep-sandboxes.ts";
 import { createLocalSandboxProvider, type LocalSandboxProvider } from "../../src/sandbox/local-sandbox.ts";
@@ -120,6 +121,67 @@ describe("sweepSandboxes", () => {
     expect(result).toEqual({ destroyed: [second], failed: [first] });
     const left = await repo.selectLiveSandboxes(database.db);
     expect(left.map((sandbox) => sandbox.id).sort()).toEqual([first, "novita-abc"].sort());
+  });
+});
+
+describe("recordSandboxes", () => {
+  let database: TestDatabase;
+  let root: string;
+  let provider: LocalSandboxProvider;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    root = await mkdtemp(join(tmpdir(), "records-"));
+    provider = createLocalSandboxProvider({ root, log });
+  });
+  afterAll(async () => {
+    await provider.close();
+    await database.destroy();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it("records each attempt's sandbox, destroys the earlier attempt's on retry, and records destroys", async () => {
+    const id = randomUUID();
+    await database.db
+      .insertInto("tasks")
+      .values({
+        id,
+        repository_url: "https://example.com/r.git",
+        prompt: "p",
+        status: "running",
+        source: "api",
+        options: {},
+        attempt: 1,
+      })
+      .execute();
+    const metrics = createMetrics({ defaultMetrics: false });
+    const recorded = recordSandboxes(provider, {
+      tasks: {
+        getTask: (taskId) => repo.selectTask(database.db, taskId),
+        recordSandbox: (sandbox) => repo.insertSandbox(database.db, sandbox),
+        markSandboxDestroyed: (sandboxId) => repo.updateSandboxDestroyed(database.db, sandboxId),
+        listLiveSandboxes: (filter) => repo.selectLiveSandboxes(database.db, filter),
+      },
+      log,
+      metrics,
+    });
+
+    const first = await recorded.create({ taskId: id, timeoutMs: 60_000, allowedHosts: [] });
+    await database.db.updateTable("tasks").set({ attempt: 2 }).where("id", "=", id).execute();
+    const second = await recorded.create({ taskId: id, timeoutMs: 60_000, allowedHosts: [] });
+    const afterRetry = await database.db.selectFrom("sandboxes").selectAll().orderBy("attempt").execute();
+    await second.destroy();
+    const afterDestroy = await repo.selectLiveSandboxes(database.db, { taskId: id });
+
+    expect(afterRetry.map((row) => [row.id, row.attempt, row.destroyed_at !== null])).toEqual([
+      [first.id, 1, true],
+      [second.id, 2, false],
+    ]);
+    expect(existsSync(join(root, first.id))).toBe(false);
+    expect(afterDestroy).toEqual([]);
+    expect(await metrics.registry.metrics()).toContain(
+      'cloud_agent_sandbox_create_seconds_count{provider="local",outcome="ok"} 2',
+    );
   });
 });
 
