@@ -2,7 +2,6 @@ import nock from "nock";
 import { sql } from "kysely";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "../../src/db/database.ts";
-import type { TaskOptions } from "../../src/tasks/task.table.ts";
 import { installationPayload, issueCommentPayload, OWNER, REPO } from "../fixtures/github-payloads.ts";
 import {
   API,

@@ -2,7 +2,6 @@ import nock from "nock";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { sql } from "kysely";
 import type { Db } from "../../src/db/database.ts";
-import type { TaskOptions } from "../../src/tasks/task.table.ts";
 import {
   issueCommentPayload,
   OWNER,
