@@ -24,7 +24,9 @@ export function resolveAdminApiKey(
   } catch (error) {
     const raced = readKey(path);
     if (raced !== undefined) return raced;
-    throw error;
+    throw new Error(`${path} exists but holds no usable key; delete it or set ADMIN_API_KEY`, {
+      cause: error,
+    });
   }
   chmodSync(path, 0o600);
   log.warn({ path }, "ADMIN_API_KEY is not set; generated an admin API key into this file");

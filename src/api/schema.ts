@@ -152,12 +152,10 @@ export const TaskList = z.object({
 
 export const TaskEventJson = z.object({
   seq: z.number().int().meta({ description: "Per-task sequence number, from 1" }),
-  type: z
-    .string()
-    .meta({
-      description:
-        "status, attempt, step, log, assistant_text, tool_call, tool_result, todo, result, pushed, pull_request, error",
-    }),
+  type: z.string().meta({
+    description:
+      "status, attempt, step, log, assistant_text, tool_call, tool_result, todo, result, pushed, pull_request, error",
+  }),
   payload: z.record(z.string(), z.unknown()),
   created_at: Timestamp,
 });
