@@ -8,6 +8,8 @@ export interface TaskListFilter {
   /** Cursor from the previous page (the id of its last row). */
   cursor?: string | undefined;
   limit: number;
+  /** A GitHub user's readable repositories ("owner/repo", lower case); undefined: all tasks. */
+  visibleRepositories?: readonly string[] | undefined;
 }
 
 export type TaskListRow = Pick<
@@ -58,6 +60,9 @@ export async function listTaskRows(db: DbOrTrx, filter: TaskListFilter): Promise
     .orderBy("created_at", "desc")
     .orderBy("id", "desc")
     .limit(filter.limit + 1);
+  if (filter.visibleRepositories !== undefined) {
+    query = query.where(visibleTo(filter.visibleRepositories));
+  }
   if (filter.status !== undefined) query = query.where("status", "=", filter.status);
   if (filter.repository !== undefined) query = query.where("repository_url", "=", filter.repository);
   if (filter.cursor !== undefined && isCursor(filter.cursor)) {
@@ -72,13 +77,18 @@ export async function listTaskRows(db: DbOrTrx, filter: TaskListFilter): Promise
 }
 
 /** Repositories that have tasks, for the filter's choices. */
-export async function listTaskRepositories(db: DbOrTrx): Promise<string[]> {
-  const rows = await db
-    .selectFrom("tasks")
-    .select("repository_url")
-    .distinct()
-    .orderBy("repository_url")
-    .limit(500)
-    .execute();
+export async function listTaskRepositories(
+  db: DbOrTrx,
+  visibleRepositories?: readonly string[],
+): Promise<string[]> {
+  let query = db.selectFrom("tasks").select("repository_url");
+  if (visibleRepositories !== undefined) query = query.where(visibleTo(visibleRepositories));
+  const rows = await query.distinct().orderBy("repository_url").limit(500).execute();
   return rows.map((row) => row.repository_url);
+}
+
+/** Tasks whose owner/repo is in the list (an empty list matches nothing). */
+function visibleTo(repositories: readonly string[]) {
+  const keys = repositories.length === 0 ? [""] : [...repositories];
+  return sql<boolean>`lower(owner || '/' || repo) in (${sql.join(keys)})`;
 }

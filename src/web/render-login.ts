@@ -5,6 +5,8 @@ import { renderLayout } from "./render-layout.ts";
 export function renderLogin(options: {
   publicUrl: string;
   next: string;
+  /** Offer "Sign in with GitHub" (the App's OAuth client is configured). */
+  github?: boolean;
   error?: string | undefined;
 }): string {
   const body = html`<h1>Sign in</h1>
@@ -17,6 +19,20 @@ export function renderLogin(options: {
       <label for="admin-key">Admin API key</label>
       <input id="admin-key" name="key" type="password" autocomplete="current-password" required />
       <button type="submit">Sign in</button>
-    </form>`;
+    </form>
+    ${
+      options.github
+        ? html`<p>or</p>
+            <p>
+              <a
+                class="button"
+                id="github-sign-in"
+                href="/login/github?next=${encodeURIComponent(options.next)}"
+                >Sign in with GitHub</a
+              >
+            </p>
+            <p class="muted">You will see the tasks of repositories you can read through the app.</p>`
+        : ""
+    }`;
   return renderLayout({ title: "Sign in", publicUrl: options.publicUrl, signedIn: false, body });
 }

@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from "node:crypto";
+import { z } from "zod";
 import type { Config } from "../config.ts";
 import { deriveSigningKey, sign } from "./signing-key.ts";
 
@@ -40,4 +41,43 @@ export function isAdminKey(config: SessionConfig, submitted: string): boolean {
   const expected = createHash("sha256").update(config.adminApiKey).digest();
   const actual = createHash("sha256").update(submitted).digest();
   return timingSafeEqual(expected, actual);
+}
+
+/** The GitHub sign-in cookie: the Redis session id, signed so ids cannot be tried blindly. */
+export const GITHUB_SESSION_COOKIE = "ca_gh_session";
+
+export function createGitHubCookieValue(config: SessionConfig, sessionId: string): string {
+  return `${sessionId}.${sign(keyOf(config), `github.${sessionId}`)}`;
+}
+
+export function readGitHubCookieValue(config: SessionConfig, value: string): string | undefined {
+  const match = /^([A-Za-z0-9_-]{32})\.([A-Za-z0-9_-]{43})$/.exec(value);
+  if (match === null || config.adminApiKey === undefined) return undefined;
+  const [, sessionId = "", given = ""] = match;
+  const expected = Buffer.from(sign(keyOf(config), `github.${sessionId}`));
+  const actual = Buffer.from(given);
+  return expected.length === actual.length && timingSafeEqual(expected, actual) ? sessionId : undefined;
+}
+
+/** The OAuth `state` round trip: a random state and where to go afterwards, signed, in a short-lived cookie. */
+export const OAUTH_STATE_COOKIE = "ca_oauth_state";
+
+export function createOAuthStateValue(config: SessionConfig, state: string, next: string): string {
+  const body = Buffer.from(JSON.stringify({ state, next })).toString("base64url");
+  return `${body}.${sign(keyOf(config), `oauth.${body}`)}`;
+}
+
+export function readOAuthStateValue(
+  config: SessionConfig,
+  value: string,
+): { state: string; next: string } | undefined {
+  const [body = "", given = ""] = value.split(".");
+  if (config.adminApiKey === undefined || body === "") return undefined;
+  const expected = Buffer.from(sign(keyOf(config), `oauth.${body}`));
+  const actual = Buffer.from(given);
+  if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return undefined;
+  const parsed = z
+    .object({ state: z.string(), next: z.string() })
+    .safeParse(JSON.parse(Buffer.from(body, "base64url").toString()));
+  return parsed.success ? parsed.data : undefined;
 }

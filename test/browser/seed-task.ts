@@ -60,13 +60,15 @@ export async function createRunningTask(
   tasks: TaskService,
   options: { repository?: string; prompt?: string; events?: TaskEventInput[] } = {},
 ): Promise<{ id: string; attempt: number }> {
+  const repositoryUrl = options.repository ?? "https://github.com/acme/widgets";
+  const [owner, repo] = new URL(repositoryUrl).pathname.slice(1).split("/");
   const task = await tasks.createTask({
-    repository_url: options.repository ?? "https://github.com/acme/widgets",
+    repository_url: repositoryUrl,
     prompt: options.prompt ?? "fix the flaky date test",
     source: "github",
     options: {},
-    owner: "acme",
-    repo: "widgets",
+    owner: owner ?? null,
+    repo: repo ?? null,
     issue_number: 42,
     requested_by: "octocat",
     status: "queued",

@@ -51,11 +51,16 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-export async function startWebHarness(): Promise<WebHarness> {
+export async function startWebHarness(env: Record<string, string> = {}): Promise<WebHarness> {
   const testDb = await createTestDatabase();
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const appConfig = createTestConfig({ DATABASE_URL: testDb.url, PORT: String(port), PUBLIC_URL: baseUrl });
+  const appConfig = createTestConfig({
+    DATABASE_URL: testDb.url,
+    PORT: String(port),
+    PUBLIC_URL: baseUrl,
+    ...env,
+  });
   const deps = createDeps(appConfig, {
     db: testDb.db,
     log: silentLogger(),
