@@ -1,6 +1,7 @@
 import { expect } from "vitest";
 import { createClaudeCodeExecutor } from "../../src/execution/create-claude-code-executor.ts";
 import { selectSessionContent } from "../../src/execution/select-session-content.ts";
+import type { TaskReporter } from "../../src/execution/executor.ts";
 import type { GitAuthProvider } from "../../src/git/git-auth.ts";
 import { startGitServer, type GitServer } from "../support/git-server.ts";
 import type { ScriptedModelServer } from "../support/scripted-model/scripted-model-server.ts";
@@ -25,7 +26,10 @@ export interface AgentWorld {
  * Claude Code executor and the real local sandbox, the real Claude Code CLI talking to the
  * scripted model (a test double), and a git server that wants GIT_TOKEN.
  */
-export async function startAgentWorld(env: Record<string, string> = {}): Promise<AgentWorld> {
+export async function startAgentWorld(
+  env: Record<string, string> = {},
+  reporters: TaskReporter[] = [],
+): Promise<AgentWorld> {
   const database = await createTestDatabase();
   const git = await startGitServer({ auth: { username: "x-access-token", password: GIT_TOKEN } });
   const model = await startScriptedModelServer();
@@ -34,6 +38,7 @@ export async function startAgentWorld(env: Record<string, string> = {}): Promise
   };
   const app = await startTestApp(database, {
     gitAuth,
+    reporters,
     retry: { attempts: 2, backoffMs: 50 },
     env: { ANTHROPIC_BASE_URL: model.url, ANTHROPIC_API_KEY: MODEL_KEY, CLAUDE_MAX_TURNS: "20", ...env },
     executor: (deps) =>
