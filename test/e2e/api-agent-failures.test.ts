@@ -175,6 +175,79 @@ describe("agent failures through the API", () => {
     await new Promise<void>((resolve) => offList.server.close(() => resolve()));
   }, 90_000);
 
+  it("runs setup commands with their output logged, and fails at setup when one exits non-zero", async () => {
+    const repoUrl = await world.git.createRepo("setup", { "a.txt": "a\n" });
+    world.model.setScript([{ blocks: [text("Nothing to do.")] }]);
+
+    const ok = await world.app.deps.submitTask({
+      repository_url: repoUrl,
+      prompt: "With setup",
+      source: "api",
+      requested_by: "api",
+      options: { setup_commands: ["echo installing deps", "test -f a.txt && echo found a.txt"] },
+    });
+    const bad = await world.app.deps.submitTask({
+      repository_url: repoUrl,
+      prompt: "With broken setup",
+      source: "api",
+      requested_by: "api",
+      options: { setup_commands: ["echo about to fail >&2; exit 3"] },
+    });
+    const done = await waitForStatus(world.app, ok.id, FINAL);
+    const failed = await waitForStatus(world.app, bad.id, FINAL);
+
+    expect(done.status).toBe("completed");
+    const lines = (await logsOf(world.app, ok.id))
+      .filter((event) => event.type === "log")
+      .map((event) => event.payload.line);
+    expect(lines).toEqual(
+      expect.arrayContaining(["$ echo installing deps", "installing deps", "found a.txt"]),
+    );
+    expect(failed.status).toBe("failed");
+    expect(failed.error).toMatchObject({ code: "setup_failed", step: "setup" });
+    expect(String((failed.error as { message: string }).message)).toContain("about to fail");
+    expect(failed.attempt).toBe(1);
+  }, 90_000);
+
+  it("fails with agent_max_turns when the agent runs out of turns", async () => {
+    const repoUrl = await world.git.createRepo("turns", { "a.txt": "a\n" });
+    world.model.setScript([
+      { blocks: [toolUse("Bash", { command: "echo 1" })] },
+      { blocks: [toolUse("Bash", { command: "echo 2" })] },
+      { blocks: [toolUse("Bash", { command: "echo 3" })] },
+    ]);
+
+    const task = await world.app.deps.submitTask({
+      repository_url: repoUrl,
+      prompt: "Loop",
+      source: "api",
+      requested_by: "api",
+      options: { max_turns: 2 },
+    });
+    const done = await waitForStatus(world.app, task.id, FINAL);
+
+    expect(done.status).toBe("failed");
+    expect(done.error).toMatchObject({ code: "agent_max_turns", step: "agent" });
+    expect(done.attempt).toBe(1);
+  }, 90_000);
+
+  it("clones a repository given as a local path", async () => {
+    await world.git.createRepo("local", { "a.txt": "a\n" });
+    world.model.setScript([
+      { blocks: [toolUse("Write", { file_path: "$CWD/c.txt", content: "c\n" })] },
+      { blocks: [text("Added c.txt.")] },
+    ]);
+
+    const { id } = await createTask(world.app, {
+      repository_url: world.git.bareRepoPath("local"),
+      prompt: "Add c",
+    });
+    const task = await waitForStatus(world.app, id, FINAL);
+
+    expect(task.status, JSON.stringify(task.error)).toBe("completed");
+    expect(await world.git.readFile("local", String(task.work_branch), "c.txt")).toBe("c\n");
+  }, 90_000);
+
   it("resumes the earlier session on a follow-up: the model sees the earlier turns", async () => {
     const repoUrl = await world.git.createRepo("followup", { "a.txt": "a\n" });
     world.model.setScript([{ blocks: [text("First answer: remember the word PINEAPPLE.")] }]);
