@@ -16,6 +16,8 @@ export interface ServiceProcess {
   /** Resolves with the exit code (or signal) once the process is gone. */
   readonly exited: Promise<number | NodeJS.Signals | null>;
   kill(signal: NodeJS.Signals): Promise<void>;
+  /** SIGTERM (graceful: running sandboxes destroyed), SIGKILL after `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
 }
 
 export async function spawnService(
@@ -77,7 +79,7 @@ export async function spawnService(
     });
   }
 
-  const service: ServiceProcess = {
+  const service: ServiceProcess & { stop: ServiceProcess["stop"] } = {
     child,
     logs,
     output: () => raw.join("\n"),
@@ -88,6 +90,15 @@ export async function spawnService(
       child.kill(signal);
       await exited;
     },
+    stop: () => Promise.resolve(),
+  };
+  service.stop = async (graceMs = 8_000) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill("SIGCONT");
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+    await exited;
+    clearTimeout(timer);
   };
   const ready =
     options.ready ??
