@@ -15,7 +15,12 @@ import {
 import { acquireLocalRuntime, checkLocalSandboxDependencies, type LocalRuntime } from "./local-runtime.ts";
 import { parseHostEntry, type HostEntry } from "./parse-host-entry.ts";
 import type { CommandResult, RunCommandOptions, Sandbox, SandboxLimits, SandboxProvider } from "./sandbox.ts";
-import { createSandboxCgroup, writableCgroupControllers, type SandboxCgroup } from "./sandbox-cgroup.ts";
+import {
+  createSandboxCgroup,
+  detectCgroupSupport,
+  removeSandboxCgroup,
+  type SandboxCgroup,
+} from "./sandbox-cgroup.ts";
 import { SandboxError } from "./sandbox-error.ts";
 import { readSandboxFile, writeSandboxFile, type SandboxFolders } from "./sandbox-files.ts";
 import { spawnSandboxed, type SpawnedCommand, type SpawnOutcome } from "./spawn-sandboxed.ts";
@@ -36,6 +41,8 @@ export interface LocalSandboxProvider extends SandboxProvider {
   readonly name: "local";
   /** Limits this host lets the provider enforce: cgroup "memory", "pids", "cpu"; rlimit "cpu_seconds". */
   readonly enforcedLimits: readonly string[];
+  /** The cgroup tree the limits use (1: per-controller folders; 2: unified). */
+  readonly cgroupVersion: 1 | 2;
   close(): Promise<void>;
 }
 
@@ -50,7 +57,8 @@ export function createLocalSandboxProvider(options: LocalSandboxProviderOptions)
   checkLocalSandboxDependencies();
   const root = resolve(options.root);
   const log = options.log;
-  const controllers = writableCgroupControllers();
+  const cgroups = detectCgroupSupport();
+  const controllers = cgroups.controllers;
   const live = new Map<string, LocalSandbox>();
   let runtime: Promise<{ runtime: LocalRuntime; exposed: Exposed }> | undefined;
   if (controllers.length === 0) {
@@ -73,6 +81,7 @@ export function createLocalSandboxProvider(options: LocalSandboxProviderOptions)
   return {
     name: "local",
     enforcedLimits: [...controllers, "cpu_seconds"],
+    cgroupVersion: cgroups.version,
     async create(createOptions) {
       const allowed = parseAllowedHosts(createOptions.allowedHosts);
       const { runtime: shared, exposed } = await start();
@@ -86,7 +95,7 @@ export function createLocalSandboxProvider(options: LocalSandboxProviderOptions)
           ["workspace", "home", "tmp"].map((name) => mkdir(join(dir, name), { recursive: true })),
         );
         // 3. One cgroup per sandbox, so memory/process limits cover every command together.
-        cgroup = await createSandboxCgroup(id, limits, controllers);
+        cgroup = await createSandboxCgroup(id, limits, cgroups);
       } catch (error) {
         await rm(dir, { recursive: true, force: true });
         throw new SandboxError(
@@ -119,8 +128,7 @@ export function createLocalSandboxProvider(options: LocalSandboxProviderOptions)
       if (sandbox !== undefined) return sandbox.destroy();
       if (!ID_PATTERN.test(id)) return;
       // A sandbox of a crashed worker: kill what is left in its cgroup, then remove its folders.
-      const orphan = await createSandboxCgroup(id, DEFAULT_LIMITS, controllers).catch(() => null);
-      await orphan?.remove();
+      await removeSandboxCgroup(id, cgroups).catch(() => undefined);
       await rm(join(root, id), { recursive: true, force: true });
     },
     async close() {

@@ -1,81 +1,161 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdir, readFile, rmdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { SandboxLimits } from "./sandbox.ts";
 
 /**
- * Memory, process-count and CPU-share limits for one sandbox through cgroup v1 controllers (memory,
- * pids, cpu), as the host kernel allows. Every process of the sandbox joins the group before
+ * Memory, process-count and CPU-quota limits for one sandbox through cgroups (v1 controllers or the
+ * v2 unified tree), as the host kernel allows. Every process of the sandbox joins the group before
  * bubblewrap starts, so the limits cover the whole sandbox, and `kill()` reaches every process of it.
  */
 export interface SandboxCgroup {
   /** Shell text that moves the current shell ($$) into the group; prefix it to the command. */
   readonly joinScript: string;
   /** The limits this group enforces (what the kernel let us set). */
-  readonly enforced: readonly ("memory" | "pids" | "cpu")[];
+  readonly enforced: readonly Controller[];
   /** SIGKILLs every process still in the group. */
   kill(): Promise<void>;
   remove(): Promise<void>;
 }
 
+export type Controller = "memory" | "pids" | "cpu";
+
+/** What this host lets us use: the cgroup version and the controllers we can create groups with. */
+export interface CgroupSupport {
+  readonly version: 1 | 2;
+  readonly root: string;
+  readonly controllers: readonly Controller[];
+}
+
+export interface CgroupLimits {
+  readonly memoryMb: number;
+  readonly maxProcesses: number;
+  readonly cpus?: number | undefined;
+}
+
 const CGROUP_ROOT = "/sys/fs/cgroup";
 const GROUP_PARENT = "cloud-agent";
+const CONTROLLERS: readonly Controller[] = ["memory", "pids", "cpu"];
+const PERIOD_US = 100_000;
 
 /**
- * Which v1 controllers we can create groups in (checked once per provider, by creating the parent
- * group: a non-root worker or a read-only cgroupfs fails here). cgroup v2 is not supported yet.
+ * Finds what can be used, once per provider, by creating the parent group (a non-root worker, a
+ * read-only cgroupfs or a v2 tree whose controllers cannot be delegated all fail here).
  */
-export function writableCgroupControllers(root = CGROUP_ROOT): ("memory" | "pids" | "cpu")[] {
-  const controllers: ("memory" | "pids" | "cpu")[] = [];
-  for (const controller of ["memory", "pids", "cpu"] as const) {
-    if (!existsSync(join(root, controller, "cgroup.procs"))) continue;
-    try {
-      mkdirSync(join(root, controller, GROUP_PARENT), { recursive: true });
-      controllers.push(controller);
-    } catch {
-      // Not ours to write.
-    }
+export function detectCgroupSupport(root = CGROUP_ROOT): CgroupSupport {
+  const v1 = CONTROLLERS.filter((controller) => existsSync(join(root, controller, "cgroup.procs")));
+  if (v1.length > 0) {
+    return { version: 1, root, controllers: v1.filter((c) => tryMkdir(join(root, c, GROUP_PARENT))) };
   }
-  return controllers;
+  if (!existsSync(join(root, "cgroup.controllers"))) return { version: 1, root, controllers: [] };
+  const available = readFileSync(join(root, "cgroup.controllers"), "utf8").split(/\s+/);
+  const wanted = CONTROLLERS.filter((controller) => available.includes(controller));
+  const parent = join(root, GROUP_PARENT);
+  const enabled = wanted.filter(
+    (controller) =>
+      tryWrite(join(root, "cgroup.subtree_control"), `+${controller}`) &&
+      tryMkdir(parent) &&
+      tryWrite(join(parent, "cgroup.subtree_control"), `+${controller}`),
+  );
+  return { version: 2, root, controllers: enabled };
 }
+
+function tryMkdir(path: string): boolean {
+  try {
+    mkdirSync(path, { recursive: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function tryWrite(path: string, text: string): boolean {
+  try {
+    writeFileSync(path, text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The limit files for one controller, by cgroup version. */
+function limitFiles(version: 1 | 2, controller: Controller, limits: CgroupLimits): [string, string][] {
+  const bytes = String(limits.memoryMb * 1024 * 1024);
+  const quota = limits.cpus === undefined ? undefined : String(Math.round(limits.cpus * PERIOD_US));
+  switch (controller) {
+    case "memory":
+      return version === 1
+        ? [["memory.limit_in_bytes", bytes]]
+        : [
+            ["memory.max", bytes],
+            ["memory.swap.max", "0"],
+          ];
+    case "pids":
+      return [["pids.max", String(limits.maxProcesses)]];
+    case "cpu":
+      if (quota === undefined) return [];
+      return version === 1
+        ? [
+            ["cpu.cfs_period_us", String(PERIOD_US)],
+            ["cpu.cfs_quota_us", quota],
+          ]
+        : [["cpu.max", `${quota} ${PERIOD_US}`]];
+  }
+}
+
+/** Files that may be missing on a kernel without swap accounting; a failed write there is fine. */
+const OPTIONAL_FILES = new Set(["memory.swap.max"]);
 
 /** Creates the group; returns null when no controller can be used (the caller logs what is missing). */
 export async function createSandboxCgroup(
   id: string,
-  limits: Required<Pick<SandboxLimits, "memoryMb" | "maxProcesses">> & { readonly cpus?: number },
-  controllers: readonly ("memory" | "pids" | "cpu")[],
-  root = CGROUP_ROOT,
+  limits: CgroupLimits,
+  support: CgroupSupport,
 ): Promise<SandboxCgroup | null> {
-  const created: { controller: "memory" | "pids" | "cpu"; path: string }[] = [];
-  for (const controller of controllers) {
-    const path = join(root, controller, GROUP_PARENT, id);
+  const enforced: Controller[] = [];
+  const directories = new Set<string>();
+  const made = new Set<string>();
+  for (const controller of support.controllers) {
+    const files = limitFiles(support.version, controller, limits);
+    if (files.length === 0) continue;
+    const path =
+      support.version === 1
+        ? join(support.root, controller, GROUP_PARENT, id)
+        : join(support.root, GROUP_PARENT, id);
     try {
       await mkdir(path, { recursive: true });
-      if (controller === "memory") {
-        const bytes = String(limits.memoryMb * 1024 * 1024);
-        await writeFile(join(path, "memory.limit_in_bytes"), bytes);
-        // Without swap accounting this file is absent; the limit above is then the whole story.
-        await writeFile(join(path, "memory.memsw.limit_in_bytes"), bytes).catch(() => undefined);
+      made.add(path);
+      for (const [file, value] of files) {
+        await writeFile(join(path, file), value).catch((error: unknown) => {
+          if (!OPTIONAL_FILES.has(file)) throw error;
+        });
       }
-      if (controller === "pids") await writeFile(join(path, "pids.max"), String(limits.maxProcesses));
-      if (controller === "cpu") {
-        if (limits.cpus === undefined) {
-          await rmdir(path).catch(() => undefined);
-          continue;
-        }
-        await writeFile(join(path, "cpu.cfs_period_us"), "100000");
-        await writeFile(join(path, "cpu.cfs_quota_us"), String(Math.round(limits.cpus * 100000)));
-      }
-      created.push({ controller, path });
+      directories.add(path);
+      enforced.push(controller);
     } catch {
-      await rmdir(path).catch(() => undefined);
+      if (support.version === 1) await rmdir(path).catch(() => undefined);
     }
   }
-  if (created.length === 0) return null;
+  if (enforced.length === 0) {
+    for (const path of made) await rmdir(path).catch(() => undefined);
+    return null;
+  }
+  return handleFor([...directories], enforced);
+}
 
+/** Kills and removes the group of a sandbox this process does not hold (a crashed worker's). */
+export async function removeSandboxCgroup(id: string, support: CgroupSupport): Promise<void> {
+  const paths =
+    support.version === 1
+      ? support.controllers.map((controller) => join(support.root, controller, GROUP_PARENT, id))
+      : [join(support.root, GROUP_PARENT, id)];
+  const existing = paths.filter((path) => existsSync(path));
+  if (existing.length > 0) await handleFor(existing, []).remove();
+}
+
+function handleFor(directories: readonly string[], enforced: readonly Controller[]): SandboxCgroup {
   async function pids(): Promise<number[]> {
     const all = new Set<number>();
-    for (const { path } of created) {
+    for (const path of directories) {
       const text = await readFile(join(path, "cgroup.procs"), "utf8").catch(() => "");
       for (const line of text.split("\n")) if (line.trim() !== "") all.add(Number(line));
     }
@@ -99,12 +179,12 @@ export async function createSandboxCgroup(
   }
 
   return {
-    joinScript: created.map(({ path }) => `echo $$ > ${path}/cgroup.procs || exit 125; `).join(""),
-    enforced: created.map(({ controller }) => controller),
+    joinScript: directories.map((path) => `echo $$ > ${path}/cgroup.procs || exit 125; `).join(""),
+    enforced,
     kill,
     async remove() {
       await kill();
-      for (const { path } of created) {
+      for (const path of directories) {
         // rmdir fails while the kernel still tears down the last exited processes; retry briefly.
         for (let attempt = 0; attempt < 20; attempt += 1) {
           try {

@@ -54,8 +54,8 @@ export function runSandboxContract(name: string, target: SandboxContractTarget):
       const ended = performance.now() - start;
 
       expect(arrivals.map((arrival) => arrival.line)).toEqual(["first", "err:oops", "second", "tail"]);
+      // "first" was handed over while `sleep 2` still ran: at least 1.8 s before the command ended.
       const first = arrivals[0]!.at;
-      expect(first).toBeLessThan(1500 * slack);
       expect(ended - first).toBeGreaterThan(1800);
       expect(result.stdout).toBe("first\nsecond\ntail");
       expect(result.stderr).toBe("oops\n");
@@ -106,7 +106,7 @@ export function runSandboxContract(name: string, target: SandboxContractTarget):
       expect(error).toBeInstanceOf(SandboxError);
       expect((error as SandboxError).code).toBe("command_timeout");
       expect((error as SandboxError).retryable).toBe(false);
-      expect(elapsed).toBeLessThan(3000 * slack);
+      expect(elapsed).toBeLessThan(5000 * slack);
       expect(before).toBeGreaterThan(0);
       expect(after).toBe(before);
     });
