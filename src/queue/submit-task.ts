@@ -15,9 +15,10 @@ export interface SubmitDeps {
  * again and a 503 AppError is thrown: nothing is left behind looking queued.
  */
 export async function submitTask(deps: SubmitDeps, input: CreateTaskInput): Promise<Task> {
-  // 1. Row first (pending): a worker that picks the job up at once always finds its task.
-  const task = await deps.tasks.createTask({ ...input, status: "pending" });
-  // 2. Job second; on failure undo step 1 so no task waits forever for a job that does not exist.
+  // 1. Row first, already queued (one commit with its pending → queued events): a worker that
+  //    picks the job up at once always finds its task.
+  const task = await deps.tasks.createTask({ ...input, status: "queued" });
+  // 2. Job second; on failure undo step 1 so no task waits for a job that does not exist.
   try {
     await deps.queue.enqueue(task.id);
   } catch (error) {
@@ -28,15 +29,10 @@ export async function submitTask(deps: SubmitDeps, input: CreateTaskInput): Prom
     throw new AppError(
       "service_unavailable",
       "The task queue (Redis) is unreachable; the task was not created. Try again shortly.",
-      {
-        cause: error,
-      },
+      { cause: error },
     );
   }
-  // 3. Mark queued; a worker may already have moved it on, which is fine.
-  return (
-    (await deps.tasks.transition(task.id, "queued", { from: ["pending"] })) ?? deps.tasks.requireTask(task.id)
-  );
+  return task;
 }
 
 /**

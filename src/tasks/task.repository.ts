@@ -11,18 +11,25 @@ export interface StoredEvent {
 
 export type TaskWithPrevious = Task & { prev_status: TaskStatus };
 
-/** Inserts a task and its first status event (seq 1) in one statement. */
+/**
+ * Inserts a task with its status events in one statement (one commit): `pending` (seq 1), and for a
+ * task created queued also pending → queued (seq 2), so every task's log starts the same way.
+ */
 export async function insertTask(db: DbOrTrx, values: NewTask): Promise<Task> {
+  const queued = values.status === "queued";
   const insert = db
     .insertInto("tasks")
-    .values({ ...values, last_event_seq: 1 })
+    .values({ ...values, last_event_seq: queued ? 2 : 1 })
     .returningAll();
-  const payload = JSON.stringify({ from: null, to: values.status });
+  const first = JSON.stringify({ from: null, to: "pending" });
+  const second = JSON.stringify({ from: "pending", to: values.status });
   const result = await sql<Task>`
     with t as (${insert}),
     e as (
       insert into task_events (task_id, seq, type, payload)
-      select id, 1, 'status', cast(${payload} as jsonb) from t
+      select t.id, s.seq, 'status', s.payload
+      from t cross join (values (1, cast(${first} as jsonb)), (2, cast(${second} as jsonb))) as s (seq, payload)
+      where s.seq <= t.last_event_seq
     )
     select * from t`.execute(db);
   return result.rows[0]!;
@@ -105,9 +112,16 @@ export async function updateStatus(
   return result.rows[0];
 }
 
-/** Starts a new attempt: attempt + 1, status running. Undefined when the task has ended. */
-export async function incrementAttempt(db: DbOrTrx, id: string): Promise<TaskWithPrevious | undefined> {
-  return db
+/**
+ * Starts a new attempt in one statement: attempt + 1, status running, and its events (the status
+ * change unless it was running already, then `attempt`). Undefined when the task has ended.
+ */
+export async function incrementAttempt(
+  db: DbOrTrx,
+  id: string,
+  worker: string | null,
+): Promise<TaskWithPrevious | undefined> {
+  const update = db
     .updateTable("tasks")
     .from(
       db
@@ -122,12 +136,27 @@ export async function incrementAttempt(db: DbOrTrx, id: string): Promise<TaskWit
       status: "running",
       started_at: sql`coalesce(tasks.started_at, now())`,
       updated_at: sql`now()`,
+      last_event_seq: sql`tasks.last_event_seq + case when prev.prev_status = 'running' then 1 else 2 end`,
     })
     .where("tasks.id", "=", id)
     .where("tasks.status", "in", ["pending", "queued", "running"])
     .returningAll("tasks")
-    .returning("prev.prev_status")
-    .executeTakeFirst();
+    .returning("prev.prev_status");
+  const result = await sql<TaskWithPrevious>`
+    with t as (${update}),
+    s as (
+      insert into task_events (task_id, seq, type, payload)
+      select id, last_event_seq - 1, 'status', jsonb_build_object('from', prev_status, 'to', 'running')
+      from t where prev_status <> 'running'
+    ),
+    a as (
+      insert into task_events (task_id, seq, type, payload)
+      select id, last_event_seq, 'attempt',
+        jsonb_strip_nulls(jsonb_build_object('attempt', attempt, 'worker', cast(${worker} as text)))
+      from t
+    )
+    select * from t`.execute(db);
+  return result.rows[0];
 }
 
 /** Updates fields only while `attempt` holds and the task is running. */

@@ -167,7 +167,12 @@ export function createTaskService(deps: TaskServiceDeps): TaskService {
         status,
         ...(status === "queued" ? { queued_at: new Date() } : {}),
       });
-      publishStatus({ ...task, prev_status: null });
+      if (status === "queued") {
+        publishStatus({ ...task, last_event_seq: 1, status: "pending", prev_status: null });
+        publishStatus({ ...task, prev_status: "pending" });
+      } else {
+        publishStatus({ ...task, prev_status: null });
+      }
       return task;
     },
 
@@ -211,23 +216,31 @@ export function createTaskService(deps: TaskServiceDeps): TaskService {
     },
 
     async claimAttempt(id, worker) {
-      const claimed = await repo.incrementAttempt(db, id);
+      const claimed = await repo.incrementAttempt(
+        db,
+        id,
+        worker === undefined ? null : redactor.redact(worker),
+      );
       if (claimed === undefined) return undefined;
       const previousStatus = claimed.prev_status;
       const task = stripPrevious(claimed);
-      // Events after the claim are fenced on the new attempt, so a late old attempt cannot write.
+      const at = new Date(task.updated_at).toISOString();
       if (previousStatus !== "running") {
-        await appendEvent(
-          id,
-          { type: "status", payload: { from: previousStatus, to: "running" } },
-          { attempt: task.attempt },
-        );
+        publish({
+          taskId: id,
+          seq: task.last_event_seq - 1,
+          type: "status",
+          payload: { from: previousStatus, to: "running" },
+          created_at: at,
+        });
       }
-      await appendEvent(
-        id,
-        { type: "attempt", payload: { attempt: task.attempt, ...(worker === undefined ? {} : { worker }) } },
-        { attempt: task.attempt },
-      );
+      publish({
+        taskId: id,
+        seq: task.last_event_seq,
+        type: "attempt",
+        payload: { attempt: task.attempt, ...(worker === undefined ? {} : { worker }) },
+        created_at: at,
+      });
       return { task, attempt: task.attempt, previousStatus };
     },
 
