@@ -18,9 +18,14 @@ const ESCAPES: Record<string, string> = {
   "'": "&#39;",
 };
 
+const NEEDS_ESCAPE = /[&<>"']/;
+const ALL_SPECIALS = /[&<>"']/g;
+
 /** Escapes text for use in element content and quoted attribute values. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => ESCAPES[char] ?? char);
+  // Most text has nothing to escape: skip the replace (and its callback) then.
+  if (!NEEDS_ESCAPE.test(text)) return text;
+  return text.replace(ALL_SPECIALS, (char) => ESCAPES[char] ?? char);
 }
 
 /** Marks a string that is already valid, escaped HTML (only for output of trusted renderers). */
