@@ -62,7 +62,7 @@ export function createWebRoutes(deps: WebDeps): Hono {
   const sessions = github ? createGitHubSessionStore(deps.redis, "cloud-agent") : undefined;
   const app = new Hono();
   // Only on our own paths: this app is mounted at the root next to /v1, /metrics and the dashboard.
-  for (const path of ["/tasks", "/tasks/*", "/login", "/logout", "/web-assets/*"])
+  for (const path of ["/tasks", "/tasks/*", "/login", "/login/*", "/logout", "/web-assets/*"])
     app.use(path, securityHeaders());
 
   app.get("/web-assets/:name", (c) => {
