@@ -1,24 +1,25 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { buildPrompt } from "../agent/build-prompt.ts";
 import { mapAgentFailure } from "../agent/map-agent-failure.ts";
-import { collectChangedFiles } from "../git/collect-changed-files.ts";
 import { coAuthorOf, hasTaskTrailer } from "../git/commit-message.ts";
-import { fetchRepository, type FetchedRepository } from "../git/fetch-repository.ts";
-import { credentialSecrets } from "../git/git-credential-env.ts";
-import { pushWorkBranch } from "../git/push-work-branch.ts";
+import { fetchRepository } from "../git/fetch-repository.ts";
 import { isValidBranchName, uniqueWorkBranchName, workBranchName } from "../git/work-branch-name.ts";
 import { AppError } from "../errors.ts";
 import type { Sandbox } from "../sandbox/sandbox.ts";
 import type { ExecutionContext, ExecutionResult } from "./executor.ts";
 import { DEFAULT_BOT, type ClaudeCodeExecutorDeps } from "./executor-deps.ts";
 import { copyRepositoryIntoSandbox } from "./copy-repository-into-sandbox.ts";
-import { finishWork, type FinishedWork } from "./finish-work.ts";
+import { finishWork } from "./finish-work.ts";
+import { pushIfChanged } from "./push-if-changed.ts";
+import { reportEarlierPush } from "./report-earlier-push.ts";
 import { runClaudeCode, type AgentRun } from "./run-claude-code.ts";
 import { runSetupCommands } from "./run-setup-commands.ts";
-import { runStep, skipStep } from "./run-step.ts";
-import { readSession, restoreSession } from "./session-files.ts";
+import { runStep } from "./run-step.ts";
+import { readSession, restoreEarlierSession } from "./session-files.ts";
 import { startSandbox } from "./start-sandbox.ts";
+import { credentialsFor } from "./task-credentials.ts";
 
 /** Extra sandbox lifetime beyond the task's time limit, so the executor (not the provider) ends it. */
 const SANDBOX_GRACE_MS = 120_000;
@@ -39,8 +40,6 @@ export async function processTask(
   if (!isValidBranchName(workBranch)) {
     throw new AppError("clone_failed", `"${workBranch}" is not a valid branch name.`, { step: "clone" });
   }
-  const credentials = await deps.gitAuth.forTask(task);
-  for (const secret of credentialSecrets(credentials)) deps.redactor.addSecret(secret);
   const repoDir = await mkdtemp(join(deps.workRoot ?? tmpdir(), "cloud-agent-git-"));
   let sandbox: Sandbox | undefined;
   try {
@@ -54,11 +53,11 @@ export async function processTask(
         await ctx.update({ sandbox_id: created.id });
         return created;
       }),
-      runStep(ctx, "clone", () =>
+      runStep(ctx, "clone", async () =>
         fetchRepository({
           dir: join(repoDir, "repo.git"),
           url: task.repository_url,
-          credentials,
+          credentials: await credentialsFor(deps, task),
           baseBranch: task.base_branch,
           workBranch,
           ...(pushUrl === task.repository_url ? {} : { workUrl: pushUrl }),
@@ -73,7 +72,7 @@ export async function processTask(
 
     // 2b. A retry after the push already happened must not push (or run the agent) again.
     if (repo.remoteWorkSha !== null && hasTaskTrailer(repo.remoteWorkMessage ?? "", task.id)) {
-      return await alreadyPushed(ctx, repo, workBranch);
+      return await reportEarlierPush(ctx, repo, workBranch);
     }
     // A generated name someone else already uses gets this task's id; a preset branch is continued.
     if (!presetBranch && repo.remoteWorkSha !== null) workBranch = uniqueWorkBranchName(workBranch, task.id);
@@ -147,7 +146,7 @@ export async function processTask(
       pushUrl,
       workBranch,
       expectedRemoteSha,
-      credentials,
+      getCredentials: () => credentialsFor(deps, task),
     });
 
     return {
@@ -170,92 +169,4 @@ export async function processTask(
       rm(repoDir, { recursive: true, force: true }),
     ]);
   }
-}
-
-async function pushIfChanged(
-  ctx: ExecutionContext,
-  work: FinishedWork,
-  input: {
-    repoDir: string;
-    pushUrl: string;
-    workBranch: string;
-    expectedRemoteSha: string | null;
-    credentials: Awaited<ReturnType<ClaudeCodeExecutorDeps["gitAuth"]["forTask"]>>;
-  },
-): Promise<string | null> {
-  if (work.kind === "no_changes") {
-    await skipStep(ctx, "push", "The agent made no changes; nothing to push.");
-    return null;
-  }
-  await runStep(ctx, "push", () =>
-    pushWorkBranch({
-      dir: input.repoDir,
-      localRef: work.localRef,
-      url: input.pushUrl,
-      branch: input.workBranch,
-      expectedRemoteSha: input.expectedRemoteSha,
-      credentials: input.credentials,
-      signal: ctx.signal,
-    }),
-  );
-  await ctx.update({ commit_sha: work.head });
-  await ctx.emit({
-    type: "pushed",
-    payload: { branch: input.workBranch, commit_sha: work.head, files_changed: work.files.length },
-  });
-  return work.head;
-}
-
-/** An earlier attempt of this task already pushed its commit: report it instead of redoing the work. */
-async function alreadyPushed(
-  ctx: ExecutionContext,
-  repo: FetchedRepository,
-  workBranch: string,
-): Promise<ExecutionResult> {
-  const head = repo.remoteWorkSha ?? "";
-  const message = `An earlier attempt already pushed ${head.slice(0, 12)} to ${workBranch}; not running the agent again.`;
-  await skipStep(ctx, "agent", message);
-  await skipStep(ctx, "push", message);
-  const files = await collectChangedFiles(repo.dir, `refs/heads/${repo.baseBranch}`, head).catch(() => []);
-  await ctx.update({ work_branch: workBranch, base_branch: repo.baseBranch, commit_sha: head });
-  return {
-    outcome: "changes",
-    summary: summaryFromMessage(repo.remoteWorkMessage ?? ""),
-    costUsd: null,
-    numTurns: null,
-    durationMs: null,
-    sessionId: null,
-    baseBranch: repo.baseBranch,
-    workBranch,
-    commitSha: head,
-    files,
-    session: null,
-  };
-}
-
-async function restoreEarlierSession(
-  deps: ClaudeCodeExecutorDeps,
-  sandbox: Sandbox,
-  sessionId: string,
-): Promise<void> {
-  const content = await deps.findSessionContent(sessionId);
-  if (content === undefined) {
-    throw new AppError(
-      "internal_error",
-      `The earlier agent session ${sessionId} was not found; start a new session instead.`,
-      { retryable: false, step: "clone" },
-    );
-  }
-  await restoreSession(sandbox, sessionId, content);
-}
-
-/** The request, then the conversation context (already sanitized and labelled by its source). */
-export function buildPrompt(prompt: string, context: string | undefined): string {
-  if (context === undefined || context.trim() === "") return prompt;
-  return `${prompt}\n\n<context>\n${context.trim()}\n</context>`;
-}
-
-function summaryFromMessage(message: string): string | null {
-  const body = message.split("\n\n").slice(1, 2).join("").trim();
-  return body === "" ? null : body;
 }

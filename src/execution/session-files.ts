@@ -1,6 +1,8 @@
 import { isSessionId, sessionRelativePath } from "../agent/claude-project-dir.ts";
+import { AppError } from "../errors.ts";
 import type { Sandbox } from "../sandbox/sandbox.ts";
 import type { AgentSession } from "./executor.ts";
+import type { ClaudeCodeExecutorDeps } from "./executor-deps.ts";
 
 /** Puts an earlier session file where Claude Code looks for it in this sandbox (for --resume). */
 export async function restoreSession(sandbox: Sandbox, sessionId: string, content: string): Promise<void> {
@@ -21,4 +23,21 @@ export async function readSession(sandbox: Sandbox, sessionId: string | null): P
   } catch {
     return null;
   }
+}
+
+/** Restores a follow-up's earlier session, which must have been kept. */
+export async function restoreEarlierSession(
+  deps: ClaudeCodeExecutorDeps,
+  sandbox: Sandbox,
+  sessionId: string,
+): Promise<void> {
+  const content = await deps.findSessionContent(sessionId);
+  if (content === undefined) {
+    throw new AppError(
+      "internal_error",
+      `The earlier agent session ${sessionId} was not found; start a new session instead.`,
+      { retryable: false, step: "clone" },
+    );
+  }
+  await restoreSession(sandbox, sessionId, content);
 }
