@@ -44,6 +44,13 @@ export function mapAgentFailure(outcome: AgentOutcome): AppError | null {
       step: "agent",
     });
   }
+  if (result?.terminal_reason === "api_error") {
+    // No HTTP status: the API answered with something that is not a message (a proxy's page, garbage).
+    return new AppError("model_api_error", `The model API returned an unusable response: ${detail}`, {
+      retryable: true,
+      step: "agent",
+    });
+  }
   if (result === null) {
     return new AppError(
       "agent_failed",

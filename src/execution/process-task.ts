@@ -48,9 +48,12 @@ export async function processTask(
     const timeoutMs = (task.options.timeout_seconds ?? 0) * 1000 || deps.config.taskTimeoutMs;
     const [started, fetched] = await Promise.allSettled([
       runStep(ctx, "sandbox", async () => {
+        // A crashed earlier attempt may have left its sandbox running: remove it meanwhile.
+        const previous = destroyPrevious(deps, ctx);
         const created = await startSandbox(deps, task, timeoutMs + SANDBOX_GRACE_MS);
         sandbox = created;
         await ctx.update({ sandbox_id: created.id });
+        await previous;
         return created;
       }),
       runStep(ctx, "clone", async () =>
@@ -169,4 +172,14 @@ export async function processTask(
       rm(repoDir, { recursive: true, force: true }),
     ]);
   }
+}
+
+function destroyPrevious(deps: ClaudeCodeExecutorDeps, ctx: ExecutionContext): Promise<void> {
+  const previous = ctx.task.sandbox_id;
+  if (previous === null || previous === "") return Promise.resolve();
+  return deps.sandboxes
+    .destroyById(previous)
+    .catch((error: unknown) =>
+      ctx.log.warn({ err: error, sandboxId: previous }, "Destroying an earlier attempt's sandbox failed"),
+    );
 }

@@ -21,6 +21,7 @@ describe("mapAgentFailure on real Claude Code endings", () => {
     ["model-529", "model_api_error", true],
     ["model-429", "model_api_error", true],
     ["model-401", "missing_credentials", false],
+    ["model-garbage", "model_api_error", true],
     ["max-turns", "agent_max_turns", false],
   ])("%s → %s (retryable: %s)", (fixture, code, retryable) => {
     const error = mapAgentFailure({ exitCode: 1, result: resultOf(fixture), stderrTail: "" });
