@@ -9,6 +9,7 @@ import type { TaskExecutor, TaskReporter } from "./execution/executor.ts";
 import { createClaudeCodeExecutor } from "./execution/create-claude-code-executor.ts";
 import { selectSessionContent } from "./execution/select-session-content.ts";
 import { createTokenGitAuth } from "./git/create-token-git-auth.ts";
+import { createGitHubIntegration } from "./github/create-github-integration.ts";
 import type { GitAuthProvider } from "./git/git-auth.ts";
 import type { NodeMiddleware } from "./http/node-middleware.ts";
 import { createLogger } from "./observability/logger.ts";
@@ -22,6 +23,7 @@ import { createRedactor, type Redactor } from "./security/redact.ts";
 import { secretsFromConfig } from "./security/secrets-from-config.ts";
 import type { SandboxProvider } from "./sandbox/sandbox.ts";
 import { createSandboxProvider } from "./sandbox/create-sandbox-provider.ts";
+import { createTaskLink } from "./web/task-link.ts";
 import { createTaskEventBus, type TaskEventBus } from "./tasks/task-event-bus.ts";
 import { createTaskService, type CreateTaskInput, type TaskService } from "./tasks/task.service.ts";
 import type { Task } from "./tasks/task.table.ts";
@@ -119,6 +121,20 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
   const tasks = createTaskService({ db, redactor, eventBus, log });
   const metrics = overrides.metrics ?? createServiceMetrics(db, queue.queue);
   const closers: Array<() => Promise<void>> = [];
+  const tokenGitAuth = createTokenGitAuth(config.github);
+  // The GitHub App (APP_ID set: webhooks, reporter, installation tokens) or its setup page.
+  const github = createGitHubIntegration({
+    config,
+    log,
+    db,
+    tasks,
+    redactor,
+    enqueueTask: (taskId) => enqueueTask({ tasks, queue, log }, taskId),
+    cancelTask: (taskId, reason) => cancelTask({ tasks, queue, log }, taskId, reason),
+    taskLink: (taskId) => createTaskLink({ ...config, adminApiKey }, taskId),
+    fallbackGitAuth: tokenGitAuth,
+  });
+  closers.push(() => github.close());
 
   const deps: Deps = {
     config,
@@ -138,10 +154,10 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
       log,
       metrics,
     }),
-    reporters: overrides.reporters ?? [],
-    gitAuth: overrides.gitAuth ?? createTokenGitAuth(config.github),
+    reporters: overrides.reporters ?? (github.reporter === undefined ? [] : [github.reporter]),
+    gitAuth: overrides.gitAuth ?? github.gitAuth ?? tokenGitAuth,
     adminApiKey,
-    githubWebhooks: overrides.githubWebhooks,
+    githubWebhooks: overrides.githubWebhooks ?? github.webhooks,
     submitTask: (input) => submitTask({ tasks, queue, log }, input),
     enqueueTask: (taskId, options) => enqueueTask({ tasks, queue, log }, taskId, options),
     cancelTask: (taskId, reason) => cancelTask({ tasks, queue, log }, taskId, reason),

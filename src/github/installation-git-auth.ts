@@ -12,8 +12,8 @@ export interface InstallationGitAuthDeps {
   readonly appOctokit: () => Promise<ProbotOctokit>;
   readonly redactor: Redactor;
   readonly log: Logger;
-  /** Token for repositories without an installation (API-only deployments, GITHUB_TOKEN). */
-  readonly fallbackToken?: string | undefined;
+  /** Credentials for tasks without an installation (GITHUB_TOKEN, local paths). */
+  readonly fallback?: GitAuthProvider | undefined;
   readonly now?: () => number;
 }
 
@@ -50,8 +50,7 @@ export function createInstallationGitAuth(deps: InstallationGitAuthDeps): GitAut
   return {
     async forTask(task): Promise<GitCredentials | null> {
       if (task.installation_id === null || task.repo === null) {
-        if (deps.fallbackToken === undefined || !task.repository_url.startsWith("http")) return null;
-        return { username: "x-access-token", password: deps.fallbackToken };
+        return deps.fallback === undefined ? null : deps.fallback.forTask(task);
       }
       dropExpired();
       const key = `${task.id}:${task.installation_id}:${task.repo}`;

@@ -32,7 +32,9 @@ export async function startHttpServer(options: StartServerOptions): Promise<Http
   const honoListener = getRequestListener(options.app.fetch);
   const server = createServer((request, response) => {
     const path = (request.url ?? "/").split("?")[0];
-    if (options.githubWebhooks !== undefined && path === WEBHOOK_PATH) {
+    // Probot's manifest setup page (/probot/…) is served by the same middleware while APP_ID is unset.
+    const isGitHubPath = path === WEBHOOK_PATH || path === "/probot" || (path ?? "").startsWith("/probot/");
+    if (options.githubWebhooks !== undefined && isGitHubPath) {
       void Promise.resolve(
         options.githubWebhooks(request, response, () => void honoListener(request, response)),
       ).catch((error: unknown) => {
