@@ -17,11 +17,13 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-export async function startRedisServer(): Promise<RedisServer> {
+export async function startRedisServer(options: { password?: string } = {}): Promise<RedisServer> {
   const dir = await mkdtemp(join(tmpdir(), "fault-redis-"));
   const port = await freePort();
-  const url = `redis://127.0.0.1:${port}`;
-  let child = await launch(dir, port);
+  const auth = options.password === undefined ? "" : `:${encodeURIComponent(options.password)}@`;
+  const url = `redis://${auth}127.0.0.1:${port}`;
+  const extra = options.password === undefined ? [] : ["--requirepass", options.password];
+  let child = await launch(dir, port, url, extra);
 
   return {
     url,
@@ -29,7 +31,7 @@ export async function startRedisServer(): Promise<RedisServer> {
     async crashAndRestart(downMs) {
       await kill(child, "SIGKILL");
       await new Promise((resolve) => setTimeout(resolve, downMs));
-      child = await launch(dir, port);
+      child = await launch(dir, port, url, extra);
     },
     async stop() {
       await kill(child, "SIGTERM");
@@ -38,7 +40,7 @@ export async function startRedisServer(): Promise<RedisServer> {
   };
 }
 
-async function launch(dir: string, port: number): Promise<ChildProcess> {
+async function launch(dir: string, port: number, url: string, extra: string[]): Promise<ChildProcess> {
   const child = spawn(
     "redis-server",
     [
@@ -57,10 +59,11 @@ async function launch(dir: string, port: number): Promise<ChildProcess> {
       "noeviction",
       "--save",
       "",
+      ...extra,
     ],
     { stdio: "ignore" },
   );
-  const client = new Redis(`redis://127.0.0.1:${port}`, {
+  const client = new Redis(url, {
     lazyConnect: true,
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
