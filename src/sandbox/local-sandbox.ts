@@ -1,6 +1,6 @@
 import { SandboxManager } from "@anthropic-ai/sandbox-runtime";
 import { randomBytes } from "node:crypto";
-import { existsSync, realpathSync } from "node:fs";
+import { existsSync, readdirSync, realpathSync } from "node:fs";
 import { mkdir, rm, symlink, unlink } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -47,8 +47,20 @@ export interface LocalSandboxProvider extends SandboxProvider {
 }
 
 const DEFAULT_LIMITS = { memoryMb: 4096, maxProcesses: 1024 } as const;
-/** Host folders every sandbox sees empty (a private tmpfs) instead of the host's. */
-const HIDDEN_HOST_FOLDERS = ["/tmp", "/var/tmp", "/root", "/home", "/run", "/etc/shadow", "/etc/gshadow"];
+/**
+ * The host is hidden from every sandbox except the system folders programs run from. Everything else
+ * (/tmp, /home, /root, /var, /run, /opt, /srv, /mnt, the service's own folder, other sandboxes) is an
+ * empty private tmpfs inside. A worker running as root maps to root inside, so root-owned files in
+ * the visible folders are readable: the known secrets there are hidden too.
+ */
+const VISIBLE_SYSTEM_FOLDERS = ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc"];
+const HIDDEN_SYSTEM_SECRETS = [
+  "/etc/shadow",
+  "/etc/gshadow",
+  "/etc/ssh",
+  "/etc/ssl/private",
+  "/etc/letsencrypt",
+];
 const ID_PATTERN = /^sbx-[a-z0-9-]{1,60}$/;
 
 /** The `local` provider: bubblewrap sandboxes through @anthropic-ai/sandbox-runtime on this machine. */
@@ -380,13 +392,22 @@ class LocalSandbox implements Sandbox {
 
   /** Filesystem policy: host folders hidden, tools readable, only this sandbox's folders writable. */
   #policy(): Parameters<typeof SandboxManager.wrapWithSandbox>[2] {
-    const hidden = [...HIDDEN_HOST_FOLDERS, tmpdir(), ...this.#parts.protectedPaths].filter((path) =>
-      existsSync(path),
-    );
+    // Denying "/" covers its folders; files right under / are listed one by one.
+    const topLevelFiles = readdirSync("/", { withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => `/${entry.name}`);
+    const hidden = [
+      "/",
+      tmpdir(),
+      ...topLevelFiles,
+      ...HIDDEN_SYSTEM_SECRETS,
+      ...this.#parts.protectedPaths,
+    ].filter((path) => existsSync(path));
+    const visible = VISIBLE_SYSTEM_FOLDERS.filter((path) => existsSync(path));
     return {
       filesystem: {
         denyRead: [...new Set(hidden)],
-        allowRead: [...this.#parts.exposed.readable],
+        allowRead: [...visible, ...this.#parts.exposed.readable],
         allowWrite: [this.workdir, this.homeDir, this.#tmpDir],
         denyWrite: [],
       },

@@ -83,6 +83,10 @@ describe("local sandbox isolation", () => {
   it("cannot read files planted outside: the service's .env, host /tmp, /root, another sandbox", async () => {
     const planted = await mkdtemp(join(tmpdir(), "planted-"));
     await writeFile(join(planted, "secret.txt"), SECRET);
+    // A root-only file outside the system folders: a sandbox of a root worker is root inside too.
+    const rootOnlyDir = await mkdtemp("/opt/cloud-agent-test-");
+    const rootOnly = join(rootOnlyDir, "secret");
+    await writeFile(rootOnly, SECRET, { mode: 0o600 });
     const other = await create();
     await other.writeFile("theirs.txt", SECRET);
     const sandbox = await create();
@@ -95,6 +99,8 @@ describe("local sandbox isolation", () => {
         `cat ${join(process.cwd(), "package.json")}`,
         "ls /root",
         "cat /etc/shadow",
+        `cat ${rootOnly}`,
+        "cat /etc/ssh/ssh_host_*_key",
         "echo done",
       ].join("; "),
     );
@@ -103,7 +109,12 @@ describe("local sandbox isolation", () => {
     expect(result.stdout).not.toContain('"name"');
     expect(result.stdout.trim()).toBe("done");
     expect(result.stderr).toContain("No such file or directory");
+    const listing = await sandbox.run(
+      "ls -A /opt /home /var /srv /mnt 2>/dev/null | grep -v -e ':$' -e '^$'",
+    );
+    expect(listing.stdout).toBe("");
     await rm(planted, { recursive: true, force: true });
+    await rm(rootOnlyDir, { recursive: true, force: true });
   });
 
   it("cannot write outside its own folders", async () => {
