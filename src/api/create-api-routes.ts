@@ -10,10 +10,11 @@ import { resumeCommands } from "./resume-commands.ts";
 import { CreateTaskBody, ListTasksQuery, LogsQuery, SessionQuery, TaskIdParams } from "./schema.ts";
 import { streamTaskLogs } from "./stream-task-logs.ts";
 import { toTaskJson } from "./to-task-json.ts";
+import { resolveGitHubRepository } from "../github/resolve-github-repository.ts";
 
 export type ApiDeps = Pick<
   Deps,
-  "config" | "tasks" | "eventBus" | "submitTask" | "cancelTask" | "adminApiKey" | "log"
+  "config" | "tasks" | "eventBus" | "submitTask" | "cancelTask" | "adminApiKey" | "log" | "db"
 >;
 
 /** The /v1 REST API (mounted at /v1). Every route but the OpenAPI document needs the bearer key. */
@@ -34,12 +35,18 @@ export function createApiRoutes(deps: ApiDeps): Hono {
 
   app.post("/tasks", async (c) => {
     const body = parseInput(CreateTaskBody, await readJsonBody(c), "body");
+    // A GitHub repository the app is installed on: its installation token, and a PR if asked.
+    const github = await resolveGitHubRepository(deps.db, deps.config.github, body.repository_url);
     const task = await deps.submitTask({
       source: "api",
       repository_url: body.repository_url,
       prompt: body.prompt,
       base_branch: body.base_branch ?? null,
       requested_by: "api",
+      ...(github ?? {}),
+      ...(body.create_pull_request === undefined
+        ? {}
+        : { options: { create_pull_request: body.create_pull_request } }),
     });
     c.header("Location", `${publicUrl}/v1/tasks/${task.id}`);
     return c.json(toTaskJson(task, publicUrl), 201);

@@ -63,6 +63,9 @@ export const CreateTaskBody = z.strictObject({
   base_branch: BranchName.optional().meta({
     description: "Branch to start from; default: the repository's default branch",
   }),
+  create_pull_request: z.boolean().optional().meta({
+    description: "Open a pull request for the pushed branch (GitHub repositories the app is installed on)",
+  }),
 });
 export type CreateTaskBody = z.infer<typeof CreateTaskBody>;
 
