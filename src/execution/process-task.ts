@@ -77,6 +77,20 @@ export async function processTask(
     if (repo.remoteWorkSha !== null && hasTaskTrailer(repo.remoteWorkMessage ?? "", task.id)) {
       return await reportEarlierPush(ctx, repo, workBranch);
     }
+    // Never the default branch (nor the base of a non-PR task): only branches the task owns.
+    if (
+      pushUrl === task.repository_url &&
+      [repo.defaultBranch, task.is_pull_request ? null : repo.baseBranch].includes(workBranch)
+    ) {
+      throw new AppError(
+        "push_rejected",
+        `Cloud Agent does not push to ${workBranch}, the repository's main line; use a work branch.`,
+        {
+          retryable: false,
+          step: "clone",
+        },
+      );
+    }
     // A generated name someone else already uses gets this task's id; a preset branch is continued.
     if (!presetBranch && repo.remoteWorkSha !== null) workBranch = uniqueWorkBranchName(workBranch, task.id);
     const expectedRemoteSha = presetBranch ? repo.remoteWorkSha : null;

@@ -21,6 +21,8 @@ export interface FetchedRepository {
   readonly dir: string;
   readonly baseBranch: string;
   readonly baseSha: string;
+  /** The remote's default branch (HEAD), when it says. */
+  readonly defaultBranch: string | null;
   /** Where the work branch points on the remote, or null when it does not exist yet. */
   readonly remoteWorkSha: string | null;
   /** The remote work branch tip's full commit message (to spot an earlier attempt's push). */
@@ -89,7 +91,14 @@ export async function fetchRepository(input: FetchRepositoryInput): Promise<Fetc
     const log = await runGit(["-C", input.dir, "log", "-1", "--format=%B", remoteWorkSha]);
     remoteWorkMessage = log.exitCode === 0 ? log.stdout : null;
   }
-  return { dir: input.dir, baseBranch, baseSha, remoteWorkSha, remoteWorkMessage };
+  return {
+    dir: input.dir,
+    baseBranch,
+    baseSha,
+    defaultBranch: refs.headTarget,
+    remoteWorkSha,
+    remoteWorkMessage,
+  };
 }
 
 export function parseLsRemote(output: string): { headTarget: string | null; shas: Map<string, string> } {

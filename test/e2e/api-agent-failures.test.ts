@@ -231,6 +231,24 @@ describe("agent failures through the API", () => {
     expect(done.attempt).toBe(1);
   }, 90_000);
 
+  it("refuses to work on the default branch, before the agent runs", async () => {
+    const repoUrl = await world.git.createRepo("mainline", { "a.txt": "a\n" });
+    const before = world.model.mainRequests().length;
+
+    const task = await world.app.deps.submitTask({
+      repository_url: repoUrl,
+      prompt: "Edit main directly",
+      source: "api",
+      requested_by: "api",
+      work_branch: "main",
+    });
+    const done = await waitForStatus(world.app, task.id, FINAL);
+
+    expect(done.status).toBe("failed");
+    expect(done.error).toMatchObject({ code: "push_rejected", step: "clone" });
+    expect(world.model.mainRequests().length).toBe(before);
+  }, 60_000);
+
   it("clones a repository given as a local path", async () => {
     await world.git.createRepo("local", { "a.txt": "a\n" });
     world.model.setScript([

@@ -78,13 +78,13 @@ describe("scripted model server (test double)", () => {
     });
     const toolResult = { role: "user", content: [{ type: "tool_result", tool_use_id: "t", content: "ok" }] };
 
-    const one = await (
+    const one: any = await (
       await post({
         tools,
         messages: [{ role: "user", content: "go" }, { role: "assistant", content: [] }, toolResult],
       })
     ).json();
-    const resumed = await (
+    const resumed: any = await (
       await post({
         tools,
         messages: [
