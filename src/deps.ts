@@ -15,6 +15,7 @@ import type { NodeMiddleware } from "./http/node-middleware.ts";
 import { createLogger } from "./observability/logger.ts";
 import type { Metrics } from "./observability/metrics.ts";
 import { createServiceMetrics } from "./observability/metrics-collectors.ts";
+import type { AppClient } from "./reliability/list-hook-deliveries.ts";
 import { recordSandboxes } from "./reliability/record-sandboxes.ts";
 import { cancelTask } from "./queue/cancel-task.ts";
 import { enqueueTask, submitTask } from "./queue/submit-task.ts";
@@ -50,6 +51,8 @@ export interface Deps {
   readonly adminApiKey: string;
   /** Node middleware for /api/github/webhooks (the GitHub App), when configured. */
   readonly githubWebhooks: NodeMiddleware | undefined;
+  /** The GitHub App authenticated as itself (JWT), when configured: failed-delivery recovery. */
+  readonly githubAppClient: (() => Promise<AppClient>) | undefined;
   /** Creates a task and queues it (503 AppError when Redis is down; nothing is left behind). */
   submitTask(input: CreateTaskInput): Promise<Task>;
   /** Queues a held (pending) task, optionally after a delay. Undefined: it has ended. */
@@ -133,6 +136,8 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
     cancelTask: (taskId, reason) => cancelTask({ tasks, queue, log }, taskId, reason),
     taskLink: (taskId) => createTaskLink({ ...config, adminApiKey }, taskId),
     fallbackGitAuth: tokenGitAuth,
+    metrics,
+    redis,
   });
   closers.push(() => github.close());
 
@@ -158,6 +163,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
     gitAuth: overrides.gitAuth ?? github.gitAuth ?? tokenGitAuth,
     adminApiKey,
     githubWebhooks: overrides.githubWebhooks ?? github.webhooks,
+    githubAppClient: github.appClient,
     submitTask: (input) => submitTask({ tasks, queue, log }, input),
     enqueueTask: (taskId, options) => enqueueTask({ tasks, queue, log }, taskId, options),
     cancelTask: (taskId, reason) => cancelTask({ tasks, queue, log }, taskId, reason),

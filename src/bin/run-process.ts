@@ -4,6 +4,7 @@ import { createHttpApp } from "../http/app.ts";
 import { startHttpServer, type HttpServer } from "../http/server.ts";
 import { startTaskWorker } from "../queue/start-task-worker.ts";
 import type { TaskWorker } from "../queue/task-worker.ts";
+import { startDeliveryRecovery } from "../reliability/start-delivery-recovery.ts";
 import { startSandboxSweep } from "../reliability/start-sandbox-sweep.ts";
 
 export interface ProcessRoles {
@@ -47,6 +48,18 @@ export async function runProcess(deps: Deps, roles: ProcessRoles): Promise<numbe
       return 1;
     }
     log.info({ url: server.url, publicUrl: config.publicUrl }, "Web server listening");
+    // GitHub never retries a failed delivery: ask for the ones missed while down (one replica at a time).
+    if (deps.githubAppClient !== undefined) {
+      const recovery = startDeliveryRecovery({
+        appClient: deps.githubAppClient,
+        db: deps.db,
+        redis: deps.redis,
+        log,
+        metrics: deps.metrics,
+        keyPrefix: "cloud-agent:webhook-recovery",
+      });
+      deps.onClose(() => recovery.stop());
+    }
   }
 
   // 3. Take jobs if this process is a worker.

@@ -1,11 +1,16 @@
 import { readFileSync } from "node:fs";
 import type { Logger } from "pino";
-import { createNodeMiddleware, Probot } from "probot";
+import type { Redis } from "ioredis";
+import { createNodeMiddleware, Probot, ProbotOctokit } from "probot";
 import type { Config } from "../config.ts";
 import type { Db } from "../db/database.ts";
 import type { TaskReporter } from "../execution/executor.ts";
 import type { GitAuthProvider } from "../git/git-auth.ts";
 import type { NodeMiddleware } from "../http/node-middleware.ts";
+import { githubMetricsPlugin } from "../observability/github-metrics-plugin.ts";
+import type { Metrics } from "../observability/metrics.ts";
+import { githubWriteLimitPlugin } from "../reliability/github-write-limit-plugin.ts";
+import type { AppClient } from "../reliability/list-hook-deliveries.ts";
 import { WEBHOOK_PATH } from "../http/server.ts";
 import { createGitHubReporter } from "../report/github-reporter.ts";
 import type { Redactor } from "../security/redact.ts";
@@ -27,6 +32,10 @@ export interface GitHubIntegrationDeps {
   readonly taskLink: (taskId: string) => string;
   /** Git credentials for tasks outside any installation (GITHUB_TOKEN). */
   readonly fallbackGitAuth: GitAuthProvider;
+  /** GitHub call metrics (Octokit plugin). */
+  readonly metrics?: Metrics;
+  /** Shared per-installation write limit across processes (Octokit plugin). */
+  readonly redis?: Pick<Redis, "incr" | "pexpire">;
 }
 
 export interface GitHubIntegration {
@@ -38,6 +47,8 @@ export interface GitHubIntegration {
   readonly gitAuth: GitAuthProvider | undefined;
   /** Waits for webhook work that runs after responses. */
   close(): Promise<void>;
+  /** An Octokit authenticated as the App (JWT), for failed-delivery recovery (APP_ID set). */
+  readonly appClient?: () => Promise<AppClient>;
 }
 
 /** The GitHub App side of the service, built once by createDeps. */
@@ -58,6 +69,11 @@ export function createGitHubIntegration(deps: GitHubIntegrationDeps): GitHubInte
     privateKey,
     secret: github.webhookSecret,
     log: log.child({ component: "probot" }),
+    // Every GitHub call counted on /metrics; content-creating calls limited per installation.
+    Octokit: ProbotOctokit.plugin(
+      ...(deps.metrics === undefined ? [] : [githubMetricsPlugin(deps.metrics)]),
+      ...(deps.redis === undefined ? [] : [githubWriteLimitPlugin({ redis: deps.redis, log })]),
+    ),
     ...(github.gheHost === undefined ? {} : { baseUrl: `${github.gheProtocol}://${github.gheHost}/api/v3` }),
   });
   const background = createBackgroundWork(log);
@@ -95,5 +111,6 @@ export function createGitHubIntegration(deps: GitHubIntegrationDeps): GitHubInte
       fallback: deps.fallbackGitAuth,
     }),
     close: () => background.idle(),
+    appClient: () => probot.auth(),
   };
 }
