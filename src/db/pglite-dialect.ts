@@ -76,13 +76,13 @@ function createPgliteDriver(open: () => Promise<PGlite>): Driver {
       await run("rollback");
     },
     async savepoint(_connection, name) {
-      await run(`savepoint ${name}`);
+      await run(`savepoint ${quoteIdentifier(name)}`);
     },
     async rollbackToSavepoint(_connection, name) {
-      await run(`rollback to savepoint ${name}`);
+      await run(`rollback to savepoint ${quoteIdentifier(name)}`);
     },
     async releaseSavepoint(_connection, name) {
-      await run(`release savepoint ${name}`);
+      await run(`release savepoint ${quoteIdentifier(name)}`);
     },
     releaseConnection() {
       const release = releaseCurrent;
@@ -96,4 +96,8 @@ function createPgliteDriver(open: () => Promise<PGlite>): Driver {
       if (instance !== undefined && !instance.closed) await instance.close();
     },
   };
+}
+
+function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
 }
