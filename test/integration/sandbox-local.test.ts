@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { createLocalSandboxProvider, type LocalSandboxProvider } from "../../src/sandbox/local-sandbox.ts";
 import type { CreateSandboxOptions, Sandbox } from "../../src/sandbox/sandbox.ts";
 import { detectCgroupSupport } from "../../src/sandbox/sandbox-cgroup.ts";
@@ -35,6 +35,11 @@ function cgroupPath(controller: string, id: string, file = ""): string {
 function newProvider(): LocalSandboxProvider {
   return createLocalSandboxProvider({ root, log, protectedPaths: [serviceDir, process.cwd()] });
 }
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+  await rm(serviceDir, { recursive: true, force: true });
+});
 
 runSandboxContract("local", {
   createProvider: newProvider,
@@ -76,8 +81,6 @@ describe("local sandbox isolation", () => {
     allowedServer.close();
     blockedServer.close();
     await gitServer.close();
-    await rm(root, { recursive: true, force: true });
-    await rm(serviceDir, { recursive: true, force: true });
   });
 
   it("cannot read files planted outside: the service's .env, host /tmp, /root, another sandbox", async () => {
@@ -86,6 +89,10 @@ describe("local sandbox isolation", () => {
     // A root-only file outside the system folders: a sandbox of a root worker is root inside too.
     const rootOnlyDir = await mkdtemp("/opt/cloud-agent-test-");
     const rootOnly = join(rootOnlyDir, "secret");
+    onTestFinished(async () => {
+      await rm(planted, { recursive: true, force: true });
+      await rm(rootOnlyDir, { recursive: true, force: true });
+    });
     await writeFile(rootOnly, SECRET, { mode: 0o600 });
     const other = await create();
     await other.writeFile("theirs.txt", SECRET);
@@ -113,8 +120,6 @@ describe("local sandbox isolation", () => {
       "ls -A /opt /home /var /srv /mnt 2>/dev/null | grep -v -e ':$' -e '^$'",
     );
     expect(listing.stdout).toBe("");
-    await rm(planted, { recursive: true, force: true });
-    await rm(rootOnlyDir, { recursive: true, force: true });
   });
 
   it("cannot write outside its own folders", async () => {
