@@ -75,9 +75,10 @@ export async function startAgentTask(
 function branchesFor(input: StartAgentTaskInput, previous: Task | undefined): { base: string; work: string } {
   const { trigger, pullRequest } = input;
   if (pullRequest !== undefined) return { base: pullRequest.headRef, work: pullRequest.headRef };
-  // A follow-up on an issue whose PR the app opened continues on that PR's branch.
+  // A follow-up on an issue whose PR the app opened continues on that PR's branch (the executor
+  // starts from the branch's remote head; the base stays the default branch the PR targets).
   if (previous?.pr_number != null && previous.work_branch !== null) {
-    return { base: previous.work_branch, work: previous.work_branch };
+    return { base: trigger.defaultBranch, work: previous.work_branch };
   }
   const prefix = input.config.branch_prefix ?? DEFAULT_BRANCH_PREFIX;
   return { base: trigger.defaultBranch, work: issueBranchName(prefix, trigger.number, trigger.title) };

@@ -29,7 +29,6 @@ export async function promoteNextTask(db: Db, finished: Task): Promise<Task | un
       fields.resume_session_id = previous.agent_session_id;
     }
     if (!next.is_pull_request && previous?.pr_number != null && previous.work_branch !== null) {
-      fields.base_branch = previous.work_branch;
       fields.work_branch = previous.work_branch;
       fields.pr_number = previous.pr_number;
       fields.pr_url = previous.pr_url;

@@ -383,7 +383,7 @@ describe("GitHub app: triggers", () => {
     expect(followUp).toMatchObject({
       resume_session_id: "session-1",
       work_branch: "agent/issue-1-earlier",
-      base_branch: "agent/issue-1-earlier",
+      base_branch: "master",
       pr_number: 77,
     });
     expect(fresh).toMatchObject({ resume_session_id: null, status: "queued" });
