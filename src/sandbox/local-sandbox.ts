@@ -306,7 +306,7 @@ class LocalSandbox implements Sandbox {
     }
     // Stopped by destroy or expiry: report once the sandbox is really gone.
     if (outcome.reason === "destroyed" || outcome.reason === "sandbox_timeout") await this.#destroying;
-    throw this.#stopError(outcome, options);
+    throw this.#stopError(outcome, options, spawned.listenerError());
   }
 
   /**
@@ -431,7 +431,11 @@ class LocalSandbox implements Sandbox {
     };
   }
 
-  #stopError(outcome: Extract<SpawnOutcome, { kind: "stopped" }>, options: RunCommandOptions): unknown {
+  #stopError(
+    outcome: Extract<SpawnOutcome, { kind: "stopped" }>,
+    options: RunCommandOptions,
+    listenerError: unknown,
+  ): unknown {
     const output = { stdout: tail(outcome.stdout), stderr: tail(outcome.stderr) };
     switch (outcome.reason) {
       case "timeout":
@@ -442,6 +446,8 @@ class LocalSandbox implements Sandbox {
         );
       case "aborted":
         return options.signal?.reason ?? new DOMException("The command was aborted.", "AbortError");
+      case "listener_failed":
+        return listenerError;
       case "sandbox_timeout":
         return new SandboxError("sandbox_timeout", "The sandbox reached its time limit and was stopped.", {
           details: output,

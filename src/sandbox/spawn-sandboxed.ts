@@ -9,7 +9,8 @@ const MAX_KEPT_BYTES = 16 * 1024 * 1024;
 /** After SIGKILL the pipes close within milliseconds; this only guards against a stuck descriptor. */
 const CLOSE_GRACE_MS = 1500;
 
-export type StopReason = "timeout" | "aborted" | "destroyed" | "sandbox_timeout";
+/** Why a command was stopped; "listener_failed": an onStdout/onStderr callback threw. */
+export type StopReason = "timeout" | "aborted" | "destroyed" | "sandbox_timeout" | "listener_failed";
 
 export type SpawnOutcome =
   | { readonly kind: "exited"; readonly exitCode: number; readonly stdout: string; readonly stderr: string }
@@ -36,6 +37,8 @@ export interface SpawnedCommand {
   readonly outcome: Promise<SpawnOutcome>;
   /** Kills the whole process tree; the outcome then reports `reason`. The first reason wins. */
   stop(reason: StopReason): void;
+  /** The error an onStdout/onStderr callback threw (the command was then stopped), if any. */
+  listenerError(): unknown;
   /** Adds a line to the command's stderr (the sandbox's own notices, e.g. a blocked connection). */
   notice(line: string): void;
 }
@@ -51,8 +54,22 @@ export function spawnSandboxed(options: SpawnSandboxedOptions): SpawnedCommand {
   const stderr = createCappedText(MAX_KEPT_BYTES);
   const outText = new StringDecoder("utf8");
   const errText = new StringDecoder("utf8");
-  const outLines = createLineSplitter((line) => options.onStdout?.(line));
-  const errLines = createLineSplitter((line) => options.onStderr?.(line));
+  let listenerError: unknown;
+  // A throwing callback must not crash the worker from inside a stream event: stop the command and
+  // hand the error to the caller instead.
+  const deliver =
+    (listener: ((line: string) => void) | undefined) =>
+    (line: string): void => {
+      if (listener === undefined || listenerError !== undefined) return;
+      try {
+        listener(line);
+      } catch (error) {
+        listenerError = error;
+        command.stop("listener_failed");
+      }
+    };
+  const outLines = createLineSplitter(deliver(options.onStdout));
+  const errLines = createLineSplitter(deliver(options.onStderr));
   let stopReason: StopReason | undefined;
 
   const outcome = new Promise<SpawnOutcome>((resolve) => {
@@ -81,7 +98,7 @@ export function spawnSandboxed(options: SpawnSandboxedOptions): SpawnedCommand {
     });
     child.on("error", (error) => {
       stderr.append(`${error.message}\n`);
-      options.onStderr?.(error.message);
+      deliver(options.onStderr)(error.message);
       exitCode = 127;
       finish();
     });
@@ -100,8 +117,9 @@ export function spawnSandboxed(options: SpawnSandboxedOptions): SpawnedCommand {
   child.stdin.on("error", () => undefined);
   child.stdin.end(options.stdin);
 
-  return {
+  const command: SpawnedCommand = {
     outcome,
+    listenerError: () => listenerError,
     stop(reason) {
       stopReason ??= reason;
       if (child.pid !== undefined) {
@@ -117,9 +135,10 @@ export function spawnSandboxed(options: SpawnSandboxedOptions): SpawnedCommand {
     },
     notice(line) {
       stderr.append(`${line}\n`);
-      options.onStderr?.(line);
+      deliver(options.onStderr)(line);
     },
   };
+  return command;
 }
 
 function signalNumber(signal: NodeJS.Signals | null): number {

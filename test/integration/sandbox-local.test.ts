@@ -346,6 +346,23 @@ describe("local sandbox isolation", () => {
     expect(existsSync(join(root, sandbox.id))).toBe(false);
   });
 
+  it("stops a command whose output callback throws, and rejects with that error", async () => {
+    const sandbox = await create();
+    const failure = new Error("parser broke");
+    const start = performance.now();
+
+    const error = await sandbox
+      .run("echo one; sleep 30", {
+        onStdout: () => {
+          throw failure;
+        },
+      })
+      .catch((caught: unknown) => caught);
+
+    expect(error).toBe(failure);
+    expect(performance.now() - start).toBeLessThan(5000);
+  });
+
   it("rejects an invalid allow-list entry before starting anything", async () => {
     const error = await create({ allowedHosts: ["https://example.com/path"] }).catch(
       (caught: unknown) => caught,
