@@ -2,6 +2,7 @@ import type { Deps } from "../deps.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import { createHttpApp } from "../http/app.ts";
 import { startHttpServer, type HttpServer } from "../http/server.ts";
+import { startLostJobRequeue } from "../queue/requeue-lost-jobs.ts";
 import { startTaskWorker } from "../queue/start-task-worker.ts";
 import type { TaskWorker } from "../queue/task-worker.ts";
 import { startDeliveryRecovery } from "../reliability/start-delivery-recovery.ts";
@@ -69,6 +70,9 @@ export async function runProcess(deps: Deps, roles: ProcessRoles): Promise<numbe
     // Sandboxes a crashed attempt left behind are destroyed on start and every 5 minutes.
     const sweep = startSandboxSweep(deps);
     deps.onClose(() => sweep.stop());
+    // A queued task whose job never reached Redis (crash between the two writes) is queued again.
+    const requeue = startLostJobRequeue(deps);
+    deps.onClose(() => Promise.resolve(requeue.stop()));
     log.info({ concurrency: config.workerConcurrency, queue: deps.queue.name }, "Worker started");
   }
 
