@@ -1,12 +1,10 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { AppError } from "../errors.ts";
-import { collectChangedFiles } from "../git/collect-changed-files.ts";
 import { buildCommitMessage } from "../git/commit-message.ts";
 import { buildFinishScript, parseFinishOutput } from "../git/finish-script.ts";
 import { importBundle } from "../git/import-bundle.ts";
 import type { Sandbox } from "../sandbox/sandbox.ts";
-import type { ChangedFile } from "./executor.ts";
 
 export interface FinishWorkInput {
   readonly taskId: string;
@@ -22,18 +20,13 @@ export interface FinishWorkInput {
 
 export type FinishedWork =
   | { readonly kind: "no_changes" }
-  | {
-      readonly kind: "changes";
-      readonly head: string;
-      readonly localRef: string;
-      readonly files: ChangedFile[];
-    };
+  | { readonly kind: "changes"; readonly head: string; readonly localRef: string };
 
 const LOCAL_REF = "refs/cloud-agent/result";
 
 /**
- * With the agent gone: commit its leftovers in the sandbox, bundle the new commits, bring them to
- * the worker's repository and diff them against the start. The sandbox never sees a credential.
+ * With the agent gone: commit its leftovers in the sandbox, bundle the new commits and bring them to
+ * the worker's repository. The sandbox never sees a credential.
  */
 export async function finishWork(sandbox: Sandbox, input: FinishWorkInput): Promise<FinishedWork> {
   const messagePath = `${sandbox.homeDir}/.cloud-agent/commit-message.txt`;
@@ -74,6 +67,5 @@ export async function finishWork(sandbox: Sandbox, input: FinishWorkInput): Prom
   const localBundle = join(input.repoDir, "result.bundle");
   await writeFile(localBundle, bundle);
   const head = await importBundle(input.repoDir, localBundle, LOCAL_REF);
-  const files = await collectChangedFiles(input.repoDir, input.startSha, head);
-  return { kind: "changes", head, localRef: LOCAL_REF, files };
+  return { kind: "changes", head, localRef: LOCAL_REF };
 }

@@ -158,8 +158,9 @@ export async function processTask(
       ),
       readSession(box, run.stream.sessionId),
     ]);
-    const commitSha = await pushIfChanged(ctx, work, {
+    const { commitSha, files } = await pushIfChanged(ctx, work, {
       repoDir: repo.dir,
+      startSha,
       pushUrl,
       workBranch,
       expectedRemoteSha,
@@ -176,7 +177,7 @@ export async function processTask(
       baseBranch: repo.baseBranch,
       workBranch,
       commitSha,
-      files: work.kind === "changes" ? work.files : [],
+      files,
       session,
     };
   } finally {

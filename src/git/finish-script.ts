@@ -35,9 +35,11 @@ export function buildFinishScript(input: FinishScriptInput): string {
   return [
     "set -e",
     "git add -A",
-    `if ! git diff --cached --quiet; then ${git} commit -q --no-verify -F ${quote(input.messagePath)}; fi`,
+    "committed=",
+    `if ! git diff --cached --quiet; then ${git} commit -q --no-verify -F ${quote(input.messagePath)}; committed=1; fi`,
     `if [ "$(git rev-parse HEAD)" = ${quote(input.startSha)} ]; then echo NO_CHANGES; exit 0; fi`,
-    `if ! git log -1 --format=%B | grep -qxF ${quote(taskTrailers(input.taskId, null)[0] ?? "")}; then ${git} commit -q --no-verify --amend --no-edit ${trailers}; fi`,
+    // Our own commit carries the trailer; an agent's last commit gets it added.
+    `if [ -z "$committed" ] && ! git log -1 --format=%B | grep -qxF ${quote(taskTrailers(input.taskId, null)[0] ?? "")}; then ${git} commit -q --no-verify --amend --no-edit ${trailers}; fi`,
     `git bundle create -q ${quote(input.bundlePath)} HEAD ${quote(`^${input.startSha}`)}`,
     'echo "HEAD $(git rev-parse HEAD)"',
   ].join("\n");

@@ -115,6 +115,35 @@ describe("POST /v1/tasks with the real Claude Code in the local sandbox", () => 
   }, 120_000);
 });
 
+describe("commits the agent made itself", () => {
+  it("are pushed as they are, the last one marked with the task trailer", async () => {
+    const repoUrl = await world.git.createRepo("selfcommit", { "a.txt": "a\n" });
+    world.model.setScript([
+      {
+        blocks: [
+          toolUse("Bash", {
+            command: "echo x > x.txt && git add x.txt && git commit -q -m 'Add x by the agent'",
+          }),
+        ],
+      },
+      { blocks: [text("Committed x.txt.")] },
+    ]);
+
+    const { id } = await createTask(world.app, { repository_url: repoUrl, prompt: "Add x" });
+    const task = await waitForStatus(world.app, id, ["completed", "failed", "cancelled"]);
+
+    expect(task.status, JSON.stringify(task.error)).toBe("completed");
+    const log = await world.git.git("selfcommit", [
+      "log",
+      "--format=%s|%B",
+      `main..${String(task.work_branch)}`,
+    ]);
+    expect(log.match(/\|/g)).toHaveLength(1);
+    expect(log).toContain("Add x by the agent");
+    expect(log).toContain(`Cloud-Agent-Task: ${id}`);
+  }, 90_000);
+});
+
 /** Follows /logs over SSE and counts tool calls that arrive while the task is still running. */
 function collectSse(w: AgentWorld, _label: string) {
   let resolveDone: (value: { toolCallsWhileRunning: number }) => void = () => undefined;
