@@ -1,3 +1,5 @@
+import { sanitizeContext } from "./sanitize-context.ts";
+
 /**
  * Finds the `/agent` command in a comment body. A command is a line that starts with `/agent`
  * (up to three spaces of indent, as Markdown allows) outside fenced code blocks, indented code,
@@ -90,10 +92,10 @@ function commandFrom(rest: string, following: readonly string[]): AgentCommand {
   return prompt === "" ? { kind: "help" } : { kind: "run", prompt, newSession: false };
 }
 
+/** The instruction as a reader of the comment sees it: hidden HTML and invisible characters removed. */
 function joinPrompt(firstLine: string, body: string): string {
-  if (firstLine === "") return body;
-  if (body === "") return firstLine;
-  return `${firstLine}\n${body}`;
+  const joined = firstLine === "" ? body : body === "" ? firstLine : `${firstLine}\n${body}`;
+  return sanitizeContext(joined).trim();
 }
 
 function firstWord(text: string): { word: string; remainder: string } {
