@@ -184,7 +184,7 @@ describe("fault: webhooks", () => {
     expect(await tasksOn(6)).toEqual([]);
     expect(task!.prompt).toContain("check a.txt");
     expect(task!.prompt).not.toContain("environment variable");
-    expect(task!.prompt).not.toMatch(/[\u200b\u200d\u2060]/);
+    for (const char of ["\u200b", "\u200d", "\u2060"]) expect(task!.prompt).not.toContain(char);
   }, 60_000);
 
   it("a 10 MB comment is answered without a 5xx and the server keeps serving", async () => {
