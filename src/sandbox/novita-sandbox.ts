@@ -92,13 +92,31 @@ class NovitaSandbox implements Sandbox {
   async run(command: string, options: RunCommandOptions = {}): Promise<CommandResult> {
     this.#assertAlive();
     options.signal?.throwIfAborted();
-    const out = createLineSplitter((line) => options.onStdout?.(line));
-    const err = createLineSplitter((line) => options.onStderr?.(line));
-    let handle: CommandHandle;
+    let stopped: "timeout" | "aborted" | "listener_failed" | undefined;
+    let listenerError: unknown;
+    let handle: CommandHandle | undefined;
+    const stop = (reason: "timeout" | "aborted" | "listener_failed"): void => {
+      stopped ??= reason;
+      if (handle !== undefined) void this.#killTree(handle.pid);
+    };
+    // A throwing callback stops the command and becomes run()'s error (as in the local sandbox).
+    const deliver =
+      (listener: ((line: string) => void) | undefined) =>
+      (line: string): void => {
+        if (listener === undefined || listenerError !== undefined) return;
+        try {
+          listener(line);
+        } catch (error) {
+          listenerError = error;
+          stop("listener_failed");
+        }
+      };
+    const out = createLineSplitter(deliver(options.onStdout));
+    const err = createLineSplitter(deliver(options.onStderr));
     try {
       handle = await this.#sandbox.commands.run(command, {
         background: true,
-        cwd: options.cwd ?? WORKDIR,
+        cwd: options.cwd === undefined ? WORKDIR : this.#absolute(options.cwd),
         envs: { ...options.env },
         // 0: no SDK limit; our own timer below kills the process group and reports command_timeout.
         timeoutMs: 0,
@@ -113,18 +131,15 @@ class NovitaSandbox implements Sandbox {
     } catch (error) {
       throw mapNovitaError(error, "run");
     }
-    let stopped: "timeout" | "aborted" | undefined;
-    const stop = (reason: "timeout" | "aborted"): void => {
-      stopped ??= reason;
-      void this.#killTree(handle.pid);
-    };
+    const running = handle;
+    if (stopped !== undefined) void this.#killTree(running.pid);
     const timer =
       options.timeoutMs === undefined ? undefined : setTimeout(() => stop("timeout"), options.timeoutMs);
     const keepAlive = setInterval(() => void this.extend(EXTEND_EVERY_MS * 3), EXTEND_EVERY_MS);
     const onAbort = (): void => stop("aborted");
     options.signal?.addEventListener("abort", onAbort, { once: true });
     try {
-      const result = await handle.wait();
+      const result = await running.wait();
       return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
     } catch (error) {
       if (stopped === "timeout") {
@@ -134,6 +149,17 @@ class NovitaSandbox implements Sandbox {
         );
       }
       if (stopped === "aborted") throw options.signal?.reason ?? error;
+      if (stopped === "listener_failed") throw listenerError;
+      if (this.#destroying !== undefined) {
+        throw new SandboxError("sandbox_gone", "The sandbox was destroyed while the command ran.", {
+          cause: error,
+        });
+      }
+      if (Date.now() >= this.#deadline) {
+        throw new SandboxError("sandbox_timeout", "The sandbox reached its time limit and was stopped.", {
+          cause: error,
+        });
+      }
       if (error instanceof CommandExitError) {
         return { exitCode: error.exitCode, stdout: error.stdout, stderr: error.stderr };
       }
