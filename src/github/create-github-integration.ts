@@ -92,7 +92,16 @@ export function createGitHubIntegration(deps: GitHubIntegrationDeps): GitHubInte
   const middleware = createNodeMiddleware(app, { probot, webhooksPath: WEBHOOK_PATH });
   middleware.catch((error: unknown) => log.error({ err: error }, "GitHub webhook middleware failed to load"));
   return {
-    webhooks: (request, response, next) => middleware.then((handle) => handle(request, response, next)),
+    webhooks: (request, response, next) => {
+      // Webhook ack latency on /metrics; the event header is unauthenticated, so its label is bounded.
+      const started = performance.now();
+      const header = request.headers["x-github-event"];
+      const event = typeof header === "string" && /^[a-z_]{1,40}$/.test(header) ? header : "other";
+      response.once("finish", () =>
+        deps.metrics?.webhookAcked(event, performance.now() - started, String(response.statusCode)),
+      );
+      return middleware.then((handle) => handle(request, response, next));
+    },
     reporter: createGitHubReporter({
       db: deps.db,
       tasks: deps.tasks,

@@ -249,4 +249,20 @@ describe("fault: webhooks", () => {
       `[fault] 200-delivery burst: ${elapsed.toFixed(0)} ms total, ack p50 ${acks[99]!.toFixed(0)} ms, p99 ${acks[197]!.toFixed(0)} ms`,
     );
   }, 120_000);
+
+  it("/metrics shows the webhook acks, refusals and GitHub calls of this run", async () => {
+    const response = await world.app.request("/metrics");
+    const text = await response.text();
+
+    expect(response.status).toBe(200);
+    expect(text).toMatch(
+      /cloud_agent_webhook_ack_seconds_count\{event="issue_comment",outcome="200"\} \d{3}/,
+    );
+    expect(text).toMatch(
+      /cloud_agent_webhook_ack_seconds_count\{event="issue_comment",outcome="(400|401)"\} [1-9]/,
+    );
+    expect(text).toMatch(
+      /cloud_agent_github_api_requests_total\{method="POST",route="[^"]*comments[^"]*",status="201"\} [1-9]/,
+    );
+  });
 });
