@@ -1,3 +1,4 @@
+import { latencyFigure, type BenchFigure } from "./support/bench-report.ts";
 import { createClaudeCodeExecutor } from "../src/execution/create-claude-code-executor.ts";
 import { selectSessionContent } from "../src/execution/select-session-content.ts";
 import { startGitServer } from "../test/support/git-server.ts";
@@ -12,18 +13,11 @@ import { startTestApp } from "../test/support/test-deps.ts";
  *   - POST /v1/tasks → the agent's first model request (goal p50 < 2.5 s)
  *   - the agent's last model response → task completed with the branch pushed (goal p50 < 1 s)
  * plus where the time goes (sandbox, clone, CLI start, commit, push). Median of RUNS runs.
- *   node bench/agent-overhead.ts
+ *   node bench/agent-overhead.ts   (or npm run bench -- agent)
+ * @bench-repeat 1
  */
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
-
-export interface AgentBenchFigure {
-  readonly name: string;
-  readonly unit: "ms";
-  readonly samples: number;
-  readonly p50: number;
-  readonly p95: number;
-}
 
 interface Sample {
   firstRequest: number;
@@ -38,7 +32,7 @@ interface Sample {
   finalize: number;
 }
 
-export async function benchAgentOverhead(): Promise<AgentBenchFigure[]> {
+export async function benchAgentOverhead(): Promise<BenchFigure[]> {
   const database = await createTestDatabase();
   const git = await startGitServer({
     auth: { username: "x-access-token", password: "ghs_benchToken0123456789abcdefghij" },
@@ -78,9 +72,10 @@ export async function benchAgentOverhead(): Promise<AgentBenchFigure[]> {
     }
     const keys = Object.keys(samples[0] ?? {}) as Array<keyof Sample>;
     return keys.map((key) =>
-      figure(
-        key,
+      latencyFigure(
+        `agent: ${LABELS[key]}`,
         samples.map((sample) => sample[key]),
+        GOALS[key],
       ),
     );
   } finally {
@@ -168,15 +163,25 @@ export async function benchAgentOverhead(): Promise<AgentBenchFigure[]> {
   }
 }
 
-function figure(name: string, values: readonly number[]): AgentBenchFigure {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (p: number): number =>
-    Math.round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN);
-  return { name: `agent ${name}`, unit: "ms", samples: values.length, p50: at(50), p95: at(95) };
-}
+const LABELS: Record<keyof Sample, string> = {
+  firstRequest: "POST /v1/tasks → first model request",
+  lastResponseToCompleted: "last model response → completed, branch pushed",
+  sandbox: "sandbox create",
+  fetch: "worker-side fetch (parallel with sandbox)",
+  checkout: "copy + checkout in sandbox",
+  cliStart: "Claude Code start → first request",
+  cliExit: "last response → Claude Code exited",
+  commit: "commit + bundle",
+  push: "push (+ diff)",
+  finalize: "push done → task completed",
+};
+
+const GOALS: Partial<Record<keyof Sample, string>> = {
+  firstRequest: "p50 < 2500 ms",
+  lastResponseToCompleted: "p50 < 1000 ms",
+};
 
 if (import.meta.main) {
-  const figures = await benchAgentOverhead();
-  console.table(figures);
+  for (const figure of await benchAgentOverhead()) process.stdout.write(`BENCH ${JSON.stringify(figure)}\n`);
   process.exit(0);
 }
