@@ -172,6 +172,9 @@ describe("agent failures through the API", () => {
     const everything = JSON.stringify([task, await logsOf(world.app, id)]);
     expect(everything).not.toContain(MODEL_KEY);
     expect(everything).not.toContain(GIT_TOKEN);
+    expect(world.logLines()).toContain(id);
+    expect(world.logLines()).not.toContain(GIT_TOKEN);
+    expect(world.logLines()).not.toContain(MODEL_KEY);
     await new Promise<void>((resolve) => offList.server.close(() => resolve()));
   }, 90_000);
 

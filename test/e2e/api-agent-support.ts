@@ -1,3 +1,4 @@
+import { pino } from "pino";
 import { expect } from "vitest";
 import { createClaudeCodeExecutor } from "../../src/execution/create-claude-code-executor.ts";
 import { selectSessionContent } from "../../src/execution/select-session-content.ts";
@@ -18,6 +19,8 @@ export interface AgentWorld {
   readonly git: GitServer;
   readonly model: ScriptedModelServer;
   readonly app: TestApp;
+  /** Every log line the app and worker wrote (debug level, not redacted by the test logger). */
+  logLines(): string;
   close(): Promise<void>;
 }
 
@@ -36,7 +39,10 @@ export async function startAgentWorld(
   const gitAuth: GitAuthProvider = {
     forTask: () => Promise.resolve({ username: "x-access-token", password: GIT_TOKEN }),
   };
+  const lines: string[] = [];
+  const log = pino({ level: "debug" }, { write: (line: string) => void lines.push(line) });
   const app = await startTestApp(database, {
+    log,
     gitAuth,
     reporters,
     retry: { attempts: 2, backoffMs: 50 },
@@ -57,6 +63,7 @@ export async function startAgentWorld(
     git,
     model,
     app,
+    logLines: () => lines.join(""),
     async close() {
       await app.close();
       await model.close();
