@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 
@@ -79,6 +79,7 @@ export async function spawnService(
     });
   }
 
+  const orphans: number[] = [];
   const service: ServiceProcess & { stop: ServiceProcess["stop"] } = {
     child,
     logs,
@@ -87,12 +88,15 @@ export async function spawnService(
     exited,
     async kill(signal) {
       if (child.exitCode !== null || child.signalCode !== null) return;
+      // A SIGKILLed worker cannot clean up: remember its process tree to reap what it leaves behind.
+      if (signal === "SIGKILL" && child.pid !== undefined) orphans.push(...descendantsOf(child.pid));
       child.kill(signal);
       await exited;
     },
     stop: () => Promise.resolve(),
   };
   service.stop = async (graceMs = 8_000) => {
+    for (const pid of orphans.splice(0)) killQuietly(pid);
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill("SIGCONT");
     child.kill("SIGTERM");
@@ -105,4 +109,26 @@ export async function spawnService(
     ((line: LogLine) => line.msg === (role === "worker" ? "Worker started" : "Web server listening"));
   await waitForLog(ready, options.readyTimeoutMs ?? 30_000);
   return service;
+}
+
+/** Every process below `pid` (children, grandchildren, …). */
+function descendantsOf(pid: number): number[] {
+  let children: number[] = [];
+  try {
+    children = execFileSync("pgrep", ["-P", String(pid)], { encoding: "utf8" })
+      .split("\n")
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
+  return children.flatMap((child) => [child, ...descendantsOf(child)]);
+}
+
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch {
+    // Already gone.
+  }
 }
