@@ -37,6 +37,25 @@ export interface TaskQueueOptions {
   readonly enqueueTimeoutMs?: number;
 }
 
+const READY_WAIT_MS = 1_000;
+
+async function waitUntilReady(connection: Redis, ms: number): Promise<void> {
+  if (connection.status === "ready") return;
+  let onReady: (() => void) | undefined;
+  try {
+    await withTimeout(
+      new Promise<void>((resolve) => {
+        onReady = resolve;
+        connection.once("ready", resolve);
+      }),
+      ms,
+      `Redis connection is ${connection.status}`,
+    );
+  } finally {
+    if (onReady !== undefined) connection.off("ready", onReady);
+  }
+}
+
 export function createTaskQueue(options: TaskQueueOptions): TaskQueue {
   const queue = new Queue<TaskJobData>(options.name, {
     connection: options.connection,
@@ -55,10 +74,9 @@ export function createTaskQueue(options: TaskQueueOptions): TaskQueue {
     retry: options.retry,
     queue,
     async enqueue(taskId, enqueueOptions = {}) {
-      // Fail fast while Redis is away: BullMQ would otherwise wait for the connection.
-      if (options.connection.status !== "ready") {
-        throw new Error(`Redis connection is ${options.connection.status}`);
-      }
+      // Fail fast while Redis is away (BullMQ would wait for the connection as long as it takes);
+      // a connection that is still being set up gets a moment.
+      await waitUntilReady(options.connection, READY_WAIT_MS);
       const adding = queue.add(
         "task",
         { taskId },
