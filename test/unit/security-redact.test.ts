@@ -273,9 +273,13 @@ describe("redact: performance", () => {
   ])("1 MB of %s", (_name, text) => {
     const redactor = createRedactor(secretsFromConfig(loadConfig({ ADMIN_API_KEY: "a".repeat(32) })));
 
-    const started = performance.now();
-    redactor.redact(text);
-    const elapsed = performance.now() - started;
+    // Best of three: a busy CI core can stall one run; a backtracking pattern is slow every time.
+    const runs = [0, 1, 2].map(() => {
+      const started = performance.now();
+      redactor.redact(text);
+      return performance.now() - started;
+    });
+    const elapsed = Math.min(...runs);
 
     expect(text.length).toBeGreaterThan(1_000_000);
     expect(elapsed).toBeLessThan(250);
