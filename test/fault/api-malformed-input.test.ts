@@ -1,3 +1,4 @@
+import { rm } from "node:fs/promises";
 import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../support/test-db.ts";
@@ -314,12 +315,14 @@ describe("fault: malformed input on every /v1 route", () => {
   let redis: RedisServer;
   let service: ServiceProcess;
   let baseUrl: string;
+  let dataDir = "";
 
   beforeAll(async () => {
     database = await createTestDatabase();
     redis = await startRedisServer();
     const setup = await faultEnv({ databaseUrl: database.url, redisUrl: redis.url });
     baseUrl = setup.baseUrl;
+    dataDir = setup.env.DATA_DIR ?? "";
     service = await spawnService("serve", setup.env);
   }, 60_000);
 
@@ -327,6 +330,7 @@ describe("fault: malformed input on every /v1 route", () => {
     await service?.kill("SIGTERM");
     await redis?.stop();
     await database?.destroy();
+    if (dataDir !== "") await rm(dataDir, { recursive: true, force: true });
   });
 
   it.each(cases)("$name → $status", async (testCase) => {
