@@ -108,7 +108,8 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
   const queueName = overrides.queueName ?? DEFAULT_QUEUE_NAME;
   const queue = createTaskQueue({
     name: queueName,
-    connection: redis,
+    // Its own connection: BullMQ's set-up commands must not fail while Redis is still connecting.
+    connection: createRedis(),
     retry: {
       attempts: overrides.retry?.attempts ?? config.taskAttempts,
       backoffMs: overrides.retry?.backoffMs ?? config.taskBackoffMs,

@@ -29,7 +29,7 @@ export interface TaskQueue {
 
 export interface TaskQueueOptions {
   readonly name: string;
-  /** Shared connection; created with enableOfflineQueue false so a Redis outage fails fast. */
+  /** The queue's own connection; enqueue refuses at once (after a short wait) while it is not ready. */
   readonly connection: Redis;
   readonly retry: RetryPolicy;
   readonly log: Logger;
@@ -89,16 +89,23 @@ export function createTaskQueue(options: TaskQueueOptions): TaskQueue {
       await withTimeout(adding, options.enqueueTimeoutMs ?? 5_000, "Adding the job to Redis timed out");
     },
     async remove(taskId) {
-      const job = await queue.getJob(taskId);
-      if (job === undefined) return false;
-      const state = await job.getState();
-      if (state !== "waiting" && state !== "delayed" && state !== "prioritized") return false;
-      // remove() refuses a job that a worker locked in the meantime; that one is cancelled by signal.
-      return job.remove().then(
-        () => true,
-        () => false,
-      );
+      if (options.connection.status !== "ready") return false;
+      const removing = (async () => {
+        const job = await queue.getJob(taskId);
+        if (job === undefined) return false;
+        const state = await job.getState();
+        if (state !== "waiting" && state !== "delayed" && state !== "prioritized") return false;
+        // remove() refuses a job a worker locked in the meantime; that one is cancelled by signal.
+        return job.remove().then(
+          () => true,
+          () => false,
+        );
+      })();
+      return withTimeout(removing, 2_000, "Removing the job timed out");
     },
-    close: () => withTimeout(queue.close(), 5_000, "Closing the queue timed out").catch(() => undefined),
+    close: async () => {
+      await withTimeout(queue.close(), 5_000, "Closing the queue timed out").catch(() => undefined);
+      options.connection.disconnect();
+    },
   };
 }

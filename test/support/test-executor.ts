@@ -69,6 +69,10 @@ export function createTestExecutor(
     },
     async execute(context) {
       calls.push(context);
+      // Recorded from the start: an abort can come before the scripted step is reached.
+      context.signal.addEventListener("abort", () => abortReasons.push(context.signal.reason), {
+        once: true,
+      });
       for (const resolve of waiters.get(calls.length) ?? []) resolve(context);
       const step =
         typeof script === "function" ? script(calls.length) : (script[calls.length - 1] ?? script.at(-1));
@@ -89,10 +93,8 @@ export function createTestExecutor(
           throw step.error;
         case "hang":
           await new Promise<never>((_, reject) => {
-            context.signal.addEventListener("abort", () => {
-              abortReasons.push(context.signal.reason);
-              reject(context.signal.reason as Error);
-            });
+            if (context.signal.aborted) reject(context.signal.reason as Error);
+            context.signal.addEventListener("abort", () => reject(context.signal.reason as Error));
           });
           throw new Error("unreachable");
       }
