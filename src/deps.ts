@@ -23,6 +23,7 @@ import { createTaskQueue, type RetryPolicy, type TaskQueue } from "./queue/task-
 import { createRedactor, type Redactor } from "./security/redact.ts";
 import { secretsFromConfig } from "./security/secrets-from-config.ts";
 import type { SandboxProvider } from "./sandbox/sandbox.ts";
+import { createLazySandboxProvider } from "./sandbox/create-lazy-sandbox-provider.ts";
 import { createSandboxProvider } from "./sandbox/create-sandbox-provider.ts";
 import { createTaskLink } from "./web/task-link.ts";
 import { createTaskEventBus, type TaskEventBus } from "./tasks/task-event-bus.ts";
@@ -155,11 +156,15 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
     eventBus,
     executor: unwiredExecutor,
     // Recorded per task and attempt: retries destroy the previous attempt's sandbox, the sweep the rest.
-    sandboxes: recordSandboxes(overrides.sandboxes ?? createSandboxProvider(config, { log }), {
-      tasks,
-      log,
-      metrics,
-    }),
+    sandboxes: recordSandboxes(
+      overrides.sandboxes ??
+        createLazySandboxProvider(config.sandbox.provider, () => createSandboxProvider(config, { log })),
+      {
+        tasks,
+        log,
+        metrics,
+      },
+    ),
     reporters: overrides.reporters ?? (github.reporter === undefined ? [] : [github.reporter]),
     gitAuth: overrides.gitAuth ?? github.gitAuth ?? tokenGitAuth,
     adminApiKey,
@@ -173,6 +178,10 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
       for (const close of closers.reverse()) {
         await close().catch((error: unknown) => log.warn({ err: error }, "Closing a component failed"));
       }
+      // Live sandboxes and the local provider's shared proxy go with the process.
+      await deps.sandboxes
+        .close?.()
+        .catch((error: unknown) => log.warn({ err: error }, "Closing sandboxes failed"));
       await eventBus.close();
       await queue.close().catch(() => undefined);
       redis.disconnect();

@@ -7,6 +7,7 @@ import { startTaskWorker } from "../queue/start-task-worker.ts";
 import type { TaskWorker } from "../queue/task-worker.ts";
 import { startDeliveryRecovery } from "../reliability/start-delivery-recovery.ts";
 import { startSandboxSweep } from "../reliability/start-sandbox-sweep.ts";
+import { checkSandboxProvider } from "../sandbox/create-sandbox-provider.ts";
 
 export interface ProcessRoles {
   readonly web: boolean;
@@ -66,6 +67,16 @@ export async function runProcess(deps: Deps, roles: ProcessRoles): Promise<numbe
   // 3. Take jobs if this process is a worker.
   let worker: TaskWorker | undefined;
   if (roles.worker) {
+    // A worker that cannot start sandboxes would fail every task: refuse to start, saying why.
+    try {
+      checkSandboxProvider(config);
+    } catch (error) {
+      log.fatal({ err: error }, "Sandbox provider unavailable");
+      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+      await server?.close();
+      await deps.close();
+      return 1;
+    }
     worker = startTaskWorker(deps);
     // Sandboxes a crashed attempt left behind are destroyed on start and every 5 minutes.
     const sweep = startSandboxSweep(deps);

@@ -70,6 +70,9 @@ export function recordSandboxes(
       await provider.destroyById(id);
       await deps.tasks.markSandboxDestroyed(id);
     },
+    async close() {
+      await provider.close?.();
+    },
   };
 }
 

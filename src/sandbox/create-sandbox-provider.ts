@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import type { Logger } from "pino";
 import type { Config } from "../config.ts";
+import { checkLocalSandboxDependencies } from "./local-runtime.ts";
 import { createLocalSandboxProvider } from "./local-sandbox.ts";
 import { createNovitaSandboxProvider } from "./novita-sandbox.ts";
 import type { SandboxProvider } from "./sandbox.ts";
@@ -37,4 +38,12 @@ export function createSandboxProvider(config: Config, deps: SandboxProviderDeps)
   const protectedPaths = [deps.serviceDir ?? process.cwd(), resolve(config.dataDir)];
   if (config.github.privateKeyPath !== undefined) protectedPaths.push(resolve(config.github.privateKeyPath));
   return createLocalSandboxProvider({ root: resolve(config.sandbox.root), log, protectedPaths });
+}
+
+/**
+ * Fails fast, with the reason, when this machine cannot run the configured provider's sandboxes
+ * (local: bubblewrap and socat installed). Workers call it at start; web processes do not need it.
+ */
+export function checkSandboxProvider(config: Config): void {
+  if (config.sandbox.provider === "local") checkLocalSandboxDependencies();
 }
