@@ -2,7 +2,8 @@ import { quote } from "../sandbox/shell-quote.ts";
 import { AGENT_SYSTEM_PROMPT } from "./agent-system-prompt.ts";
 
 export interface ClaudeCommandOptions {
-  readonly prompt: string;
+  /** Path of a file in the sandbox holding the prompt; it reaches Claude Code on stdin. */
+  readonly promptFile: string;
   readonly model?: string | undefined;
   readonly maxTurns?: number | undefined;
   /** Continue an earlier session (its file must already be restored under ~/.claude/projects). */
@@ -12,13 +13,13 @@ export interface ClaudeCommandOptions {
 }
 
 /**
- * Claude Code's argv for one non-interactive run. The prompt goes on the command line (it is not a
- * secret); credentials never do (they are in the environment, see buildAgentEnv).
+ * Claude Code's argv for one non-interactive run. The prompt comes from stdin (a file), not argv: one
+ * argument is capped at 128 KiB by Linux, and prompts with thread context can be longer. Credentials
+ * never go on the command line (they are in the environment, see buildAgentEnv).
  */
 export function buildClaudeArgs(options: ClaudeCommandOptions): string[] {
   const args = [
     "-p",
-    options.prompt,
     "--output-format",
     "stream-json",
     "--verbose",
@@ -35,6 +36,6 @@ export function buildClaudeArgs(options: ClaudeCommandOptions): string[] {
 /** The same, as shell text for Sandbox.run. `exec` so a stop signal reaches Claude Code itself. */
 export function buildClaudeCommand(options: ClaudeCommandOptions): string {
   const binary = options.binary ?? "claude";
-  // stdin from /dev/null: -p never waits for piped input.
-  return `exec ${[binary, ...buildClaudeArgs(options)].map(quote).join(" ")} < /dev/null`;
+  // The prompt on stdin: -p reads it to the end, then runs.
+  return `exec ${[binary, ...buildClaudeArgs(options)].map(quote).join(" ")} < ${quote(options.promptFile)}`;
 }

@@ -32,8 +32,10 @@ export async function runClaudeCode(
   const events = createEventQueue(ctx.emit);
   let versionSeen = false;
   const stderr: string[] = [];
+  const promptFile = `${sandbox.homeDir}/.cloud-agent-prompt.md`;
+  await sandbox.writeFile(promptFile, input.prompt);
   const command = buildClaudeCommand({
-    prompt: input.prompt,
+    promptFile,
     model: input.model,
     maxTurns: input.maxTurns,
     resumeSessionId: input.resumeSessionId,

@@ -55,6 +55,8 @@ describe("POST /v1/tasks with the real Claude Code in the local sandbox", () => 
     expect(task.status, JSON.stringify(task)).toBe("completed");
     expect(task.result).toBe("Added src/greet.js and documented it in the README.");
     expect(task.num_turns).toBe(5);
+    // The prompt reaches the model (it travels on Claude Code's stdin, not its argv).
+    expect(JSON.stringify(world.model.mainRequests()[0]?.body)).toContain("Add a greet helper");
     expect(task.cost_usd).toBeGreaterThan(0);
     const row = await world.database.db
       .selectFrom("tasks")

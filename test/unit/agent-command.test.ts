@@ -14,11 +14,10 @@ const agent: Config["agent"] = {
 
 describe("buildClaudeArgs", () => {
   it("runs non-interactively with stream-json, the model, max turns and the sandbox rules", () => {
-    const args = buildClaudeArgs({ prompt: "Fix it", model: "claude-sonnet-4-5", maxTurns: 7 });
+    const args = buildClaudeArgs({ promptFile: "/h/prompt.md", model: "claude-sonnet-4-5", maxTurns: 7 });
 
-    expect(args.slice(0, 6)).toEqual([
+    expect(args.slice(0, 5)).toEqual([
       "-p",
-      "Fix it",
       "--output-format",
       "stream-json",
       "--verbose",
@@ -33,21 +32,22 @@ describe("buildClaudeArgs", () => {
 
   it("resumes a session when asked", () => {
     const args = buildClaudeArgs({
-      prompt: "Go on",
+      promptFile: "/h/prompt.md",
       resumeSessionId: "be710e4d-82b4-4a20-8ff7-8ba3db5544d5",
     });
 
     expect(args.slice(-2)).toEqual(["--resume", "be710e4d-82b4-4a20-8ff7-8ba3db5544d5"]);
   });
 
-  it("quotes a hostile prompt as one shell word", () => {
-    const command = buildClaudeCommand({ prompt: "it's $(rm -rf /) `x`" });
+  it("feeds the prompt from its file on stdin, never as an argument", () => {
+    const command = buildClaudeCommand({ promptFile: "/home/it's dir/prompt.md" });
 
-    expect(command).toContain("'it'\\''s $(rm -rf /) `x`'");
+    expect(command).toMatch(/ < '\/home\/it'\\''s dir\/prompt\.md'$/);
+    expect(buildClaudeArgs({ promptFile: "/h/prompt.md" })).not.toContain("/h/prompt.md");
   });
 
   it("never puts a credential on the command line", () => {
-    const command = buildClaudeCommand({ prompt: "p", model: "m", maxTurns: 3 });
+    const command = buildClaudeCommand({ promptFile: "/h/prompt.md", model: "m", maxTurns: 3 });
 
     expect(command).not.toContain(agent.anthropicApiKey);
     expect(command).not.toMatch(/sk-ant|ghs_|token/i);
