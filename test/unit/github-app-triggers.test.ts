@@ -155,8 +155,8 @@ describe("GitHub app: triggers", () => {
       status: "queued",
       external_id: task.id,
     });
-    expect((task.options).create_pull_request).toBe(false);
-    expect((task.options).context).toContain("- README.md (modified, +1 -1)");
+    expect(task.options.create_pull_request).toBe(false);
+    expect(task.options.context).toContain("- README.md (modified, +1 -1)");
   });
 
   it("answers an inline review comment inside its thread and gives the agent the file, lines and hunk", async () => {
@@ -387,7 +387,7 @@ describe("GitHub app: triggers", () => {
       pr_number: 77,
     });
     expect(fresh).toMatchObject({ resume_session_id: null, status: "queued" });
-    expect((fresh.options).new_session).toBe(true);
+    expect(fresh.options.new_session).toBe(true);
   });
 
   it("explains instead of working on a fork that does not allow maintainer edits", async () => {
@@ -442,8 +442,6 @@ describe("GitHub app: triggers", () => {
     );
 
     const task = await db.selectFrom("tasks").selectAll().executeTakeFirstOrThrow();
-    expect((task.options).head_repository_url).toBe(
-      "https://github.com/someone/Hello-World.git",
-    );
+    expect(task.options.head_repository_url).toBe("https://github.com/someone/Hello-World.git");
   });
 });
