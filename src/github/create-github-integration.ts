@@ -10,6 +10,7 @@ import type { NodeMiddleware } from "../http/node-middleware.ts";
 import { githubMetricsPlugin } from "../observability/github-metrics-plugin.ts";
 import type { Metrics } from "../observability/metrics.ts";
 import { githubWriteLimitPlugin } from "../reliability/github-write-limit-plugin.ts";
+import { withWriteSpacing } from "./with-write-spacing.ts";
 import type { AppClient } from "../reliability/list-hook-deliveries.ts";
 import { WEBHOOK_PATH } from "../http/server.ts";
 import { createGitHubReporter } from "../report/github-reporter.ts";
@@ -20,6 +21,9 @@ import { createGitHubApp } from "./app.ts";
 import { createBackgroundWork } from "./github-deps.ts";
 import { createInstallationGitAuth } from "./installation-git-auth.ts";
 import { loadSetupMiddleware } from "./load-setup-middleware.ts";
+
+/** Spacing of one installation's content-creating calls (see withWriteSpacing). */
+const WRITE_SPACING_MS = 250;
 
 export interface GitHubIntegrationDeps {
   readonly config: Config;
@@ -70,9 +74,12 @@ export function createGitHubIntegration(deps: GitHubIntegrationDeps): GitHubInte
     secret: github.webhookSecret,
     log: log.child({ component: "probot" }),
     // Every GitHub call counted on /metrics; content-creating calls limited per installation.
-    Octokit: ProbotOctokit.plugin(
-      ...(deps.metrics === undefined ? [] : [githubMetricsPlugin(deps.metrics)]),
-      ...(deps.redis === undefined ? [] : [githubWriteLimitPlugin({ redis: deps.redis, log })]),
+    Octokit: withWriteSpacing(
+      ProbotOctokit.plugin(
+        ...(deps.metrics === undefined ? [] : [githubMetricsPlugin(deps.metrics)]),
+        ...(deps.redis === undefined ? [] : [githubWriteLimitPlugin({ redis: deps.redis, log })]),
+      ),
+      WRITE_SPACING_MS,
     ),
     ...(github.gheHost === undefined ? {} : { baseUrl: `${github.gheProtocol}://${github.gheHost}/api/v3` }),
   });
