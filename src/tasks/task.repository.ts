@@ -54,7 +54,11 @@ export async function selectTasks(db: DbOrTrx, query: TaskListQuery): Promise<Ta
   if (query.repository !== undefined) select = select.where("repository_url", "=", query.repository);
   if (query.before !== undefined) {
     const { createdAt, id } = query.before;
-    select = select.where(sql<boolean>`(created_at, id) < (${createdAt}, ${id})`);
+    // The cursor's time is milliseconds, created_at microseconds: compare with the cursor row's exact
+    // created_at, so rows created within the same millisecond are neither skipped nor repeated.
+    select = select.where(
+      sql<boolean>`(created_at, id) < (coalesce((select t.created_at from tasks t where t.id = ${id}), ${createdAt}), ${id})`,
+    );
   }
   return select.orderBy("created_at", "desc").orderBy("id", "desc").limit(query.limit).execute();
 }

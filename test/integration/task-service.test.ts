@@ -237,6 +237,30 @@ describe("listing", () => {
     expect(third.nextCursor).toBeNull();
   });
 
+  it("pages through tasks created within one millisecond (microsecond created_at)", async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) ids.push((await newTask()).id);
+    // Four distinct microsecond times inside one millisecond, newest first in the order of ids.
+    for (const [i, id] of ids.entries()) {
+      await database.db
+        .updateTable("tasks")
+        .set({ created_at: `2026-11-23T13:00:00.123${9 - i}00Z` })
+        .where("id", "=", id)
+        .execute();
+    }
+
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 6; page++) {
+      const result = await tasks.listTasks({ limit: 1, ...(cursor === undefined ? {} : { cursor }) });
+      seen.push(...result.tasks.map((t) => t.id).filter((id) => ids.includes(id)));
+      if (result.nextCursor === null) break;
+      cursor = result.nextCursor;
+    }
+
+    expect(seen).toEqual(ids);
+  });
+
   it.each(["", "abc", Buffer.from("2026-01-01|x").toString("base64url")])(
     "refuses cursor %j",
     async (cursor) => {
