@@ -55,6 +55,8 @@ export function createHttpApp(deps: Deps): Hono {
     createQueueDashboard({ queues: [deps.queue.queue], adminKeys: () => [deps.adminApiKey] }),
   );
   app.route("/", createWebRoutes(deps));
+  // The front door: the GitHub App's setup page until APP_ID is set, then the task list.
+  app.get("/", (c) => c.redirect(deps.config.github.appId === undefined ? "/probot" : "/tasks", 303));
 
   return app;
 }

@@ -192,6 +192,13 @@ describe("authentication", () => {
     }
   });
 
+  it("sends / to the GitHub App setup page while no APP_ID is set", async () => {
+    const response = await fetch(`${app.url}/`, { redirect: "manual" });
+
+    expect(response.status).toBe(303);
+    expect(response.headers.get("location")).toBe("/probot");
+  });
+
   it("serves /health and /v1/openapi.json without a key", async () => {
     expect((await fetch(`${app.url}/health`)).status).toBe(200);
     expect((await fetch(`${app.url}/v1/openapi.json`)).status).toBe(200);
