@@ -6,7 +6,9 @@ import { startLostJobRequeue } from "../queue/requeue-lost-jobs.ts";
 import { startTaskWorker } from "../queue/start-task-worker.ts";
 import type { TaskWorker } from "../queue/task-worker.ts";
 import { startDeliveryRecovery } from "../reliability/start-delivery-recovery.ts";
+import { startPeriodic } from "../reliability/start-periodic.ts";
 import { startSandboxSweep } from "../reliability/start-sandbox-sweep.ts";
+import { promoteStrandedTasks } from "../report/promote-stranded-tasks.ts";
 import { checkSandboxProvider } from "../sandbox/create-sandbox-provider.ts";
 
 export interface ProcessRoles {
@@ -84,6 +86,19 @@ export async function runProcess(deps: Deps, roles: ProcessRoles): Promise<numbe
     // A queued task whose job never reached Redis (crash between the two writes) is queued again.
     const requeue = startLostJobRequeue(deps);
     deps.onClose(() => Promise.resolve(requeue.stop()));
+    // A task waiting behind one whose worker died is queued once its conversation is idle.
+    const stranded = startPeriodic({
+      name: "promote-stranded-tasks",
+      intervalMs: 60_000,
+      runOnStart: true,
+      log,
+      run: () =>
+        promoteStrandedTasks(
+          { db: deps.db, enqueue: (taskId) => deps.enqueueTask(taskId), log },
+          { olderThanMs: 60_000 },
+        ),
+    });
+    deps.onClose(() => stranded.stop());
     log.info({ concurrency: config.workerConcurrency, queue: deps.queue.name }, "Worker started");
   }
 

@@ -14,7 +14,10 @@ import { optionsOf } from "./progress-comment.ts";
  * continuing on the branch of the pull request the earlier task opened. Under the conversation lock,
  * so a new comment arriving at the same moment cannot start a second task alongside it.
  */
-export async function promoteNextTask(db: Db, finished: Task): Promise<Task | undefined> {
+export async function promoteNextTask(
+  db: Db,
+  finished: Pick<Task, "owner" | "repo" | "issue_number">,
+): Promise<Task | undefined> {
   if (finished.owner === null || finished.repo === null || finished.issue_number === null) return undefined;
   const conversation = { owner: finished.owner, repo: finished.repo, number: finished.issue_number };
   return db.transaction().execute(async (trx) => {
