@@ -1,15 +1,19 @@
 import { isSessionId, sessionRelativePath } from "../agent/claude-project-dir.ts";
+import { rebaseSessionPaths } from "../agent/rebase-session-paths.ts";
 import { AppError } from "../errors.ts";
 import type { Sandbox } from "../sandbox/sandbox.ts";
 import type { AgentSession } from "./executor.ts";
 import type { ClaudeCodeExecutorDeps } from "./executor-deps.ts";
 
-/** Puts an earlier session file where Claude Code looks for it in this sandbox (for --resume). */
+/**
+ * Puts an earlier session file where Claude Code looks for it in this sandbox (for --resume), with
+ * its workspace paths moved to this sandbox's workspace.
+ */
 export async function restoreSession(sandbox: Sandbox, sessionId: string, content: string): Promise<void> {
   if (!isSessionId(sessionId)) throw new Error("The session id to resume is not a Claude Code session id.");
   await sandbox.writeFile(
     `${sandbox.homeDir}/.claude/projects/${sessionRelativePath(sandbox.workdir, sessionId)}`,
-    content,
+    rebaseSessionPaths(content, sandbox.workdir),
   );
 }
 

@@ -153,6 +153,8 @@ describe("GitHub App end to end", () => {
     });
     const resumed = world.model.mainRequests().slice(before)[0]!;
     expect(JSON.stringify(resumed.body)).toContain("Added b.txt with one line.");
+    expect(await world.github.git.readFile(`${OWNER}/${repo}`, task!.work_branch!, "c.txt")).toBe("c\n");
+    expect(await world.github.git.readFile(`${OWNER}/${repo}`, task!.work_branch!, "b.txt")).toBe("b\n");
     expect(world.github.state.pulls.filter((entry) => entry.repo === repo)).toHaveLength(1);
     expect(appComments(repo, 1)).toHaveLength(2);
   }, 300_000);
