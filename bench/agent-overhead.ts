@@ -1,6 +1,5 @@
 import { latencyFigure, type BenchFigure } from "./support/bench-report.ts";
-import { createClaudeCodeExecutor } from "../src/execution/create-claude-code-executor.ts";
-import { selectSessionContent } from "../src/execution/select-session-content.ts";
+import { claudeCodeExecutorFrom } from "../src/execution/create-claude-code-executor.ts";
 import { startGitServer } from "../test/support/git-server.ts";
 import { text, toolUse } from "../test/support/scripted-model/scripted-model-script.ts";
 import { startScriptedModelServer } from "../test/support/scripted-model/scripted-model-server.ts";
@@ -48,15 +47,7 @@ export async function benchAgentOverhead(): Promise<BenchFigure[]> {
       ANTHROPIC_API_KEY: "sk-ant-bench-key-0123456789",
       LOG_LEVEL: "silent",
     },
-    executor: (deps) =>
-      createClaudeCodeExecutor({
-        config: deps.config,
-        sandboxes: deps.sandboxes,
-        gitAuth: deps.gitAuth,
-        redactor: deps.redactor,
-        findSessionContent: (id) => selectSessionContent(deps.db, id),
-        agentMaxRetries: 0,
-      }),
+    executor: (deps) => claudeCodeExecutorFrom(deps, { agentMaxRetries: 0 }),
   });
   app.startWorker({ concurrency: 1, pollMs: 1_000 });
   const repoUrl = await git.createRepo("bench", {

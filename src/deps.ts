@@ -6,8 +6,7 @@ import { createDb } from "./db/create-db.ts";
 import type { Db } from "./db/database.ts";
 import { AppError } from "./errors.ts";
 import type { TaskExecutor, TaskReporter } from "./execution/executor.ts";
-import { createClaudeCodeExecutor } from "./execution/create-claude-code-executor.ts";
-import { selectSessionContent } from "./execution/select-session-content.ts";
+import { claudeCodeExecutorFrom } from "./execution/create-claude-code-executor.ts";
 import { createTokenGitAuth } from "./git/create-token-git-auth.ts";
 import { createGitHubIntegration } from "./github/create-github-integration.ts";
 import type { GitAuthProvider } from "./git/git-auth.ts";
@@ -191,17 +190,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
   const executor = overrides.executor;
   return {
     ...deps,
-    executor:
-      typeof executor === "function"
-        ? executor(deps)
-        : (executor ??
-          createClaudeCodeExecutor({
-            config,
-            sandboxes: deps.sandboxes,
-            gitAuth: deps.gitAuth,
-            redactor,
-            findSessionContent: (sessionId) => selectSessionContent(db, sessionId),
-          })),
+    executor: typeof executor === "function" ? executor(deps) : (executor ?? claudeCodeExecutorFrom(deps)),
   };
 }
 

@@ -1,7 +1,6 @@
 import { pino } from "pino";
 import { expect } from "vitest";
-import { createClaudeCodeExecutor } from "../../src/execution/create-claude-code-executor.ts";
-import { selectSessionContent } from "../../src/execution/select-session-content.ts";
+import { claudeCodeExecutorFrom } from "../../src/execution/create-claude-code-executor.ts";
 import type { TaskReporter } from "../../src/execution/executor.ts";
 import type { GitAuthProvider } from "../../src/git/git-auth.ts";
 import { startGitServer, type GitServer } from "../support/git-server.ts";
@@ -47,15 +46,7 @@ export async function startAgentWorld(
     reporters,
     retry: { attempts: 2, backoffMs: 50 },
     env: { ANTHROPIC_BASE_URL: model.url, ANTHROPIC_API_KEY: MODEL_KEY, CLAUDE_MAX_TURNS: "20", ...env },
-    executor: (deps) =>
-      createClaudeCodeExecutor({
-        config: deps.config,
-        sandboxes: deps.sandboxes,
-        gitAuth: deps.gitAuth,
-        redactor: deps.redactor,
-        findSessionContent: (id) => selectSessionContent(deps.db, id),
-        agentMaxRetries: 0,
-      }),
+    executor: (deps) => claudeCodeExecutorFrom(deps, { agentMaxRetries: 0 }),
   });
   app.startWorker({ concurrency: 2, pollMs: 200 });
   return {

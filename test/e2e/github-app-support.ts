@@ -1,6 +1,5 @@
 import { generateKeyPairSync } from "node:crypto";
-import { createClaudeCodeExecutor } from "../../src/execution/create-claude-code-executor.ts";
-import { selectSessionContent } from "../../src/execution/select-session-content.ts";
+import { claudeCodeExecutorFrom } from "../../src/execution/create-claude-code-executor.ts";
 import { issueCommentPayload } from "../fixtures/github-payloads.ts";
 import { startFakeGitHub, type FakeGitHub } from "../support/fake-github/fake-github-server.ts";
 import { sendWebhook } from "../support/fake-github/send-webhook.ts";
@@ -50,15 +49,7 @@ export async function startGitHubWorld(options: { worker?: boolean } = {}): Prom
       ANTHROPIC_API_KEY: MODEL_KEY,
       CLAUDE_MAX_TURNS: "20",
     },
-    executor: (deps) =>
-      createClaudeCodeExecutor({
-        config: deps.config,
-        sandboxes: deps.sandboxes,
-        gitAuth: deps.gitAuth,
-        redactor: deps.redactor,
-        findSessionContent: (id) => selectSessionContent(deps.db, id),
-        agentMaxRetries: 0,
-      }),
+    executor: (deps) => claudeCodeExecutorFrom(deps, { agentMaxRetries: 0 }),
   });
   if (options.worker !== false) app.startWorker({ concurrency: 2, pollMs: 200 });
   return {

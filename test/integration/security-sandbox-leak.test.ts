@@ -2,8 +2,7 @@ import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createClaudeCodeExecutor } from "../../src/execution/create-claude-code-executor.ts";
-import { selectSessionContent } from "../../src/execution/select-session-content.ts";
+import { claudeCodeExecutorFrom } from "../../src/execution/create-claude-code-executor.ts";
 import { startSandbox } from "../../src/execution/start-sandbox.ts";
 import { startRedisServer, type RedisServer } from "../fault/support/redis-server.ts";
 import { startGitServer, type GitServer } from "../support/git-server.ts";
@@ -88,15 +87,7 @@ beforeAll(async () => {
       gitAuth: {
         forTask: () => Promise.resolve({ username: "x-access-token", password: secrets.INSTALLATION_TOKEN }),
       },
-      executor: (deps) =>
-        createClaudeCodeExecutor({
-          config: deps.config,
-          sandboxes: deps.sandboxes,
-          gitAuth: deps.gitAuth,
-          redactor: deps.redactor,
-          findSessionContent: (id) => selectSessionContent(deps.db, id),
-          agentMaxRetries: 0,
-        }),
+      executor: (deps) => claudeCodeExecutorFrom(deps, { agentMaxRetries: 0 }),
     },
   );
   app.startWorker({ concurrency: 1, pollMs: 200 });
