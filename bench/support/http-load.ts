@@ -1,9 +1,14 @@
-import { Worker } from "node:worker_threads";
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
 
 /**
- * Closed-loop HTTP load from a worker thread (its own event loop, so the client does not compete
- * with the server under test for one): `clients` loops each sending the next request as soon as
- * the previous answered, until `total` requests were sent. Bounded; 127.0.0.1 only.
+ * HTTP load on 127.0.0.1 from a separate process (http-load-client.ts), so the load generator does
+ * not share the server's event loop or heap; on a 2-core machine it still shares the CPU, as a
+ * real client on the same box would. Bounded by `total` requests.
+ *   - closed loop (no `rate`): `connections` clients, each sends its next request as soon as the
+ *     previous one answered. Gives saturation throughput; latency is send → answer.
+ *   - open loop (`rate` requests/s over `connections` keep-alive sockets): requests leave on a fixed
+ *     schedule, and latency is measured from each request's scheduled time (no coordinated omission).
  */
 export interface LoadResult {
   readonly latencies: number[];
@@ -17,45 +22,27 @@ export interface LoadOptions {
   readonly method: string;
   readonly headers: Record<string, string>;
   readonly body: string;
-  readonly clients: number;
+  /** Keep-alive connections (= closed-loop clients). */
+  readonly connections: number;
   readonly total: number;
   readonly expectStatus: number;
+  /** Open loop: requests per second, on a fixed schedule. Unset: closed loop. */
+  readonly rate?: number;
 }
 
-const SOURCE = `
-const { parentPort, workerData: o } = require("node:worker_threads");
-(async () => {
-  if (!/^http:\\/\\/127\\.0\\.0\\.1:/.test(o.url)) throw new Error("load is for 127.0.0.1 only");
-  const latencies = [];
-  const statuses = {};
-  let next = 0, failures = 0;
-  const started = performance.now();
-  await Promise.all(Array.from({ length: o.clients }, async () => {
-    while (next < o.total) {
-      next += 1;
-      const t0 = performance.now();
-      try {
-        const response = await fetch(o.url, { method: o.method, headers: o.headers, body: o.body });
-        await response.arrayBuffer();
-        statuses[response.status] = (statuses[response.status] ?? 0) + 1;
-        if (response.status !== o.expectStatus) failures += 1;
-      } catch {
-        failures += 1;
-      }
-      latencies.push(performance.now() - t0);
-    }
-  }));
-  parentPort.postMessage({ latencies, failures, statuses, seconds: (performance.now() - started) / 1000 });
-})();
-`;
+const CLIENT = fileURLToPath(new URL("./http-load-client.ts", import.meta.url));
 
 export function runHttpLoad(options: LoadOptions): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(SOURCE, { eval: true, workerData: options });
-    worker.once("message", (result: LoadResult) => {
-      resolve(result);
-      void worker.terminate();
+    const child = spawn(process.execPath, [CLIENT], { stdio: ["pipe", "pipe", "inherit"] });
+    let output = "";
+    child.stdout.setEncoding("utf8");
+    child.stdout.on("data", (chunk: string) => (output += chunk));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (code !== 0) return reject(new Error(`load client exited with ${code}`));
+      resolve(JSON.parse(output) as LoadResult);
     });
-    worker.once("error", reject);
+    child.stdin.end(JSON.stringify(options));
   });
 }
