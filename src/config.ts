@@ -105,6 +105,11 @@ const EnvSchema = z.object({
   CLAUDE_MODEL: optionalString,
   /** Max agent turns per task. Default 50. */
   CLAUDE_MAX_TURNS: positiveInt(50),
+  /**
+   * Seconds the agent may wait on the model API without any output (no message, no tool running)
+   * before the attempt is stopped and fails at the agent step. Default 600 (10 min).
+   */
+  AGENT_IDLE_TIMEOUT: positiveInt(600),
   /** Token for clone and push when there is no GitHub App (API-only deployments). */
   GITHUB_TOKEN: optionalString,
   /** Folder for local sandboxes (one folder each: workspace, home, tmp). Default DATA_DIR/sandboxes. */
@@ -166,6 +171,8 @@ export interface Config {
     readonly baseUrl: string | undefined;
     readonly model: string | undefined;
     readonly maxTurns: number;
+    /** Longest silence from the agent while it waits on the model API (AGENT_IDLE_TIMEOUT). */
+    readonly idleTimeoutMs: number;
   };
   readonly taskLinkSecret: string | undefined;
   readonly taskLinkTtlMs: number;
@@ -242,6 +249,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       baseUrl: e.ANTHROPIC_BASE_URL,
       model: e.CLAUDE_MODEL,
       maxTurns: e.CLAUDE_MAX_TURNS,
+      idleTimeoutMs: e.AGENT_IDLE_TIMEOUT * 1000,
     }),
     taskLinkSecret: e.TASK_LINK_SECRET,
     taskLinkTtlMs: e.TASK_LINK_TTL_DAYS * 24 * 60 * 60 * 1000,

@@ -8,7 +8,7 @@ import { AppError } from "../errors.ts";
  */
 export function buildAgentEnv(
   agent: Config["agent"],
-  options: { runsAsRoot?: boolean; maxRetries?: number } = {},
+  options: { runsAsRoot?: boolean; maxRetries?: number; apiTimeoutMs?: number } = {},
 ): Record<string, string> {
   const env: Record<string, string> = {
     DISABLE_AUTOUPDATER: "1",
@@ -31,5 +31,6 @@ export function buildAgentEnv(
   if (agent.baseUrl !== undefined) env.ANTHROPIC_BASE_URL = agent.baseUrl;
   if (options.runsAsRoot ?? true) env.IS_SANDBOX = "1";
   if (options.maxRetries !== undefined) env.CLAUDE_CODE_MAX_RETRIES = String(options.maxRetries);
+  if (options.apiTimeoutMs !== undefined) env.API_TIMEOUT_MS = String(options.apiTimeoutMs);
   return env;
 }

@@ -44,6 +44,14 @@ export function mapAgentFailure(outcome: AgentOutcome): AppError | null {
       step: "agent",
     });
   }
+  if (result?.terminal_reason === "api_error" && /^Request timed out/i.test(detail)) {
+    // Claude Code gave up on a request the API accepted and never answered (API_TIMEOUT_MS).
+    return new AppError(
+      "model_api_error",
+      "The model API accepted the agent's request but did not answer in time, so the agent gave up. The model API may be down or overloaded; try again later (AGENT_IDLE_TIMEOUT sets how long the agent waits).",
+      { retryable: true, step: "agent" },
+    );
+  }
   if (result?.terminal_reason === "api_error") {
     // No HTTP status: the API answered with something that is not a message (a proxy's page, garbage).
     return new AppError("model_api_error", `The model API returned an unusable response: ${detail}`, {

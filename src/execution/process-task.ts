@@ -128,6 +128,7 @@ export async function processTask(
         maxTurns: task.options.max_turns ?? deps.config.agent.maxTurns,
         resumeSessionId: resumeId ?? undefined,
         binary: deps.claudeBinary,
+        idleTimeoutMs: deps.config.agent.idleTimeoutMs,
         onVersion: (version) => void ctx.update({ claude_code_version: version }).catch(() => undefined),
       });
       const failure = mapAgentFailure({

@@ -29,7 +29,9 @@ export interface GitHubWorld {
  * over HTTP, a worker running the real Claude Code CLI in the local sandbox against the scripted
  * model (a test double), and the fake GitHub (REST + git) the app reaches through GHE_HOST.
  */
-export async function startGitHubWorld(options: { worker?: boolean } = {}): Promise<GitHubWorld> {
+export async function startGitHubWorld(
+  options: { worker?: boolean; env?: Record<string, string> } = {},
+): Promise<GitHubWorld> {
   const database = await createTestDatabase();
   const github = await startFakeGitHub();
   const model = await startScriptedModelServer();
@@ -48,6 +50,7 @@ export async function startGitHubWorld(options: { worker?: boolean } = {}): Prom
       ANTHROPIC_BASE_URL: model.url,
       ANTHROPIC_API_KEY: MODEL_KEY,
       CLAUDE_MAX_TURNS: "20",
+      ...options.env,
     },
     executor: (deps) => claudeCodeExecutorFrom(deps, { agentMaxRetries: 0 }),
   });

@@ -10,6 +10,7 @@ const agent: Config["agent"] = {
   baseUrl: "http://127.0.0.1:9999",
   model: undefined,
   maxTurns: 50,
+  idleTimeoutMs: 600_000,
 };
 
 describe("buildClaudeArgs", () => {
@@ -64,6 +65,13 @@ describe("buildAgentEnv", () => {
     expect(env.IS_SANDBOX).toBe("1");
     expect(env.DISABLE_AUTOUPDATER).toBe("1");
     expect(Object.keys(env).filter((key) => /GITHUB|GH_|GIT_/.test(key))).toEqual([]);
+  });
+
+  it("gives Claude Code its request timeout and retry count when set", () => {
+    const env = buildAgentEnv(agent, { apiTimeoutMs: 300_000, maxRetries: 2 });
+
+    expect(env.API_TIMEOUT_MS).toBe("300000");
+    expect(env.CLAUDE_CODE_MAX_RETRIES).toBe("2");
   });
 
   it("uses the API key when there is no OAuth token", () => {

@@ -22,6 +22,7 @@ describe("mapAgentFailure on real Claude Code endings", () => {
     ["model-429", "model_api_error", true],
     ["model-401", "missing_credentials", false],
     ["model-garbage", "model_api_error", true],
+    ["model-timeout", "model_api_error", true],
     ["max-turns", "agent_max_turns", false],
   ])("%s → %s (retryable: %s)", (fixture, code, retryable) => {
     const error = mapAgentFailure({ exitCode: 1, result: resultOf(fixture), stderrTail: "" });
@@ -29,6 +30,12 @@ describe("mapAgentFailure on real Claude Code endings", () => {
     expect(error?.code).toBe(code);
     expect(error?.retryable).toBe(retryable);
     expect(error?.step).toBe("agent");
+  });
+
+  it("says in plain words that a timed-out model request was never answered", () => {
+    const error = mapAgentFailure({ exitCode: 1, result: resultOf("model-timeout"), stderrTail: "" });
+
+    expect(error?.message).toMatch(/did not answer in time/);
   });
 
   it("passes a successful run", () => {

@@ -22,6 +22,8 @@ export type ScriptedFailure =
     }
   /** Accepts the request and never answers (until the client gives up or the server closes). */
   | { readonly kind: "hang" }
+  /** Starts a streamed answer (headers and message_start), then never sends another byte. */
+  | { readonly kind: "stall" }
   /** Answers 200 with bytes that are not an SSE stream nor JSON. */
   | { readonly kind: "garbage" };
 

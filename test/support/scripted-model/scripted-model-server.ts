@@ -129,6 +129,27 @@ export async function startScriptedModelServer(
       res.on("close", () => hanging.delete(res));
       return;
     }
+    if (failure.kind === "stall") {
+      hanging.add(res);
+      res.on("close", () => hanging.delete(res));
+      res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+      res.write(
+        `event: message_start\ndata: ${JSON.stringify({
+          type: "message_start",
+          message: {
+            id: `msg_stalled_${requests.length}`,
+            type: "message",
+            role: "assistant",
+            model: "claude-scripted",
+            content: [],
+            stop_reason: null,
+            stop_sequence: null,
+            usage: { input_tokens: 100, output_tokens: 1 },
+          },
+        })}\n\n`,
+      );
+      return;
+    }
     if (failure.kind === "garbage") {
       res.writeHead(200, { "content-type": "text/event-stream" });
       res.end("this is not an event stream\n\x00\x01garbage{{{\n\n");
