@@ -22,8 +22,11 @@ import { createBackgroundWork } from "./github-deps.ts";
 import { createInstallationGitAuth } from "./installation-git-auth.ts";
 import { loadSetupMiddleware } from "./load-setup-middleware.ts";
 
-/** Spacing of one installation's content-creating calls (see withWriteSpacing). */
-const WRITE_SPACING_MS = 250;
+/**
+ * One installation's content-creating calls: 10 at once, then one a second (any minute holds at
+ * most 70 of GitHub's 80), in each process (withWriteSpacing) and across processes (Redis).
+ */
+const WRITE_BUCKET = { burst: 10, intervalMs: 1_000 };
 
 export interface GitHubIntegrationDeps {
   readonly config: Config;
@@ -39,7 +42,7 @@ export interface GitHubIntegrationDeps {
   /** GitHub call metrics (Octokit plugin). */
   readonly metrics?: Metrics;
   /** Shared per-installation write limit across processes (Octokit plugin). */
-  readonly redis?: Pick<Redis, "incr" | "pexpire">;
+  readonly redis?: Pick<Redis, "eval">;
 }
 
 export interface GitHubIntegration {
@@ -77,9 +80,11 @@ export function createGitHubIntegration(deps: GitHubIntegrationDeps): GitHubInte
     Octokit: withWriteSpacing(
       ProbotOctokit.plugin(
         ...(deps.metrics === undefined ? [] : [githubMetricsPlugin(deps.metrics)]),
-        ...(deps.redis === undefined ? [] : [githubWriteLimitPlugin({ redis: deps.redis, log })]),
+        ...(deps.redis === undefined
+          ? []
+          : [githubWriteLimitPlugin({ redis: deps.redis, log, ...WRITE_BUCKET })]),
       ),
-      WRITE_SPACING_MS,
+      WRITE_BUCKET,
     ),
     ...(github.gheHost === undefined ? {} : { baseUrl: `${github.gheProtocol}://${github.gheHost}/api/v3` }),
   });

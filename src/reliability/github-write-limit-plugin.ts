@@ -2,19 +2,25 @@ import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 
 /**
- * GitHub's secondary rate limit allows about 80 content-creating requests per minute. Octokit's
- * throttling spaces writes 1 s apart, but only inside one process; with many workers and web
- * replicas writing for the same installation that is not enough. This plugin adds a shared limit
- * per installation in Redis: at most `limit` writes per `windowMs` window (default 10 per 10 s, so
- * any 60 s span holds at most 70). Over the limit it waits for the next window. If Redis fails it
- * lets the request through (the per-process spacing still applies) rather than stall reporting.
+ * GitHub's secondary rate limit allows about 80 content-creating requests per minute per
+ * installation, and Octokit's own spacing only works inside one process. This plugin keeps one
+ * token bucket per installation in Redis, shared by every web replica and worker: a burst of
+ * `burst` writes goes out at once (a command's first feedback is two or three writes and must not
+ * wait), then one write per `intervalMs` (default: burst 10, one per second, so any 60 s span holds
+ * at most 70). Over the limit a request waits for its slot. If Redis fails the request goes ahead
+ * rather than stall reporting.
+ *
+ * The bucket is a GCRA in one Lua script: the key holds the theoretical arrival time (TAT) of the
+ * next write, in Redis server time so that every machine agrees on the clock.
  */
 export interface WriteLimitOptions {
-  readonly redis: Pick<Redis, "incr" | "pexpire">;
+  readonly redis: Pick<Redis, "eval">;
   readonly log: Logger;
   readonly keyPrefix?: string;
-  readonly limit?: number;
-  readonly windowMs?: number;
+  /** Writes that may go out back to back. Default 10. */
+  readonly burst?: number;
+  /** Sustained spacing between writes once the burst is used. Default 1000 ms. */
+  readonly intervalMs?: number;
   /** Longest a request waits for a slot before going ahead anyway. Default 2 minutes. */
   readonly maxWaitMs?: number;
 }
@@ -24,26 +30,40 @@ interface RequestOptionsLike {
   url?: string;
 }
 
+/** KEYS[1] bucket; ARGV interval ms, burst. Returns 0 (go) or the ms to wait before asking again. */
+const TAKE_SLOT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local interval = tonumber(ARGV[1])
+local burst = tonumber(ARGV[2])
+local tat = tonumber(redis.call('GET', KEYS[1]) or now)
+if tat < now then tat = now end
+local next_tat = tat + interval
+local excess = next_tat - now - burst * interval
+if excess > 0 then return excess end
+redis.call('SET', KEYS[1], next_tat, 'PX', next_tat - now)
+return 0
+`;
+
 export function githubWriteLimitPlugin(options: WriteLimitOptions) {
-  const limit = options.limit ?? 10;
-  const windowMs = options.windowMs ?? 10_000;
+  const burst = options.burst ?? 10;
+  const intervalMs = options.intervalMs ?? 1_000;
   const maxWaitMs = options.maxWaitMs ?? 120_000;
   const prefix = options.keyPrefix ?? "cloud-agent:github-writes";
 
   async function acquire(installation: string): Promise<void> {
     const started = Date.now();
     for (;;) {
-      const window = Math.floor(Date.now() / windowMs);
-      const key = `${prefix}:${installation}:${window}`;
-      const count = await options.redis.incr(key);
-      if (count === 1) await options.redis.pexpire(key, windowMs * 2);
-      if (count <= limit) return;
-      const wait = (window + 1) * windowMs - Date.now() + Math.floor(Math.random() * 250);
+      const wait = Number(
+        await options.redis.eval(TAKE_SLOT, 1, `${prefix}:${installation}`, intervalMs, burst),
+      );
+      if (wait <= 0) return;
       if (Date.now() + wait - started > maxWaitMs) {
-        options.log.warn({ installation, count }, "GitHub write limit wait exceeded; sending anyway");
+        options.log.warn({ installation }, "GitHub write limit wait exceeded; sending anyway");
         return;
       }
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, wait)));
+      // A little jitter so that waiters of one installation do not all ask again at the same moment.
+      await new Promise((resolve) => setTimeout(resolve, wait + Math.floor(Math.random() * 50)));
     }
   }
 

@@ -3,6 +3,7 @@ import nock from "nock";
 import { pino } from "pino";
 import { ProbotOctokit } from "probot";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { withWriteSpacing } from "../../src/github/with-write-spacing.ts";
 import {
   githubWriteLimitPlugin,
   isContentCreating,
@@ -14,19 +15,6 @@ const privateKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKe
 }) as string;
 const log = pino({ level: "silent" });
 
-/** Test double for INCR/PEXPIRE (shared by every Octokit, as Redis is shared by every process). */
-function memoryCounter() {
-  const counts = new Map<string, number>();
-  return {
-    incr: (key: string) => {
-      const next = (counts.get(key) ?? 0) + 1;
-      counts.set(key, next);
-      return Promise.resolve(next);
-    },
-    pexpire: () => Promise.resolve(1 as const),
-  };
-}
-
 describe("githubWriteLimitPlugin", () => {
   beforeAll(() => nock.disableNetConnect());
   afterEach(() => {
@@ -35,56 +23,8 @@ describe("githubWriteLimitPlugin", () => {
     expect(pending).toEqual([]);
   });
 
-  it("holds writes per installation to the window limit across Octokit instances", async () => {
-    const redis = memoryCounter();
-    const Limited = ProbotOctokit.plugin(githubWriteLimitPlugin({ redis, log, limit: 2, windowMs: 1000 }));
-    // Two instances for the same installation: two processes writing for one installation.
-    const clients = [1, 2].map(
-      () =>
-        new Limited({
-          auth: { token: "ghs_x" },
-          throttle: { enabled: false, id: "77" },
-          retry: { enabled: false },
-        }),
-    );
-    const stamps: number[] = [];
-    nock("https://api.github.com")
-      .post(/\/repos\/o\/r\/issues\/\d+\/comments/)
-      .times(6)
-      .reply(201, () => {
-        stamps.push(Date.now());
-        return { id: 1 };
-      })
-      .get("/repos/o/r")
-      .times(4)
-      .reply(200, {});
-
-    const started = Date.now();
-    await Promise.all([
-      ...Array.from({ length: 6 }, (_, index) =>
-        clients[index % 2]!.rest.issues.createComment({
-          owner: "o",
-          repo: "r",
-          issue_number: index,
-          body: "x",
-        }),
-      ),
-      ...Array.from({ length: 4 }, () => clients[0]!.rest.repos.get({ owner: "o", repo: "r" })),
-    ]);
-
-    // Fixed windows: any span of one window holds at most 2 × limit writes (250 ms allowed for transit on a busy machine).
-    stamps.sort((a, b) => a - b);
-    for (let i = 0; i + 4 < stamps.length; i += 1)
-      expect(stamps[i + 4]! - stamps[i]!).toBeGreaterThanOrEqual(750);
-    expect(stamps[5]! - stamps[0]!).toBeGreaterThanOrEqual(750);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
-  });
-
   it("lets requests through when Redis fails", async () => {
-    const broken = {
-      incr: () => Promise.reject(new Error("ECONNREFUSED")),
-      pexpire: () => Promise.resolve(0 as const),
-    };
+    const broken = { eval: () => Promise.reject(new Error("ECONNREFUSED")) };
     const Limited = ProbotOctokit.plugin(githubWriteLimitPlugin({ redis: broken, log }));
     const octokit = new Limited({
       auth: { token: "ghs_x" },
@@ -155,5 +95,34 @@ describe("ProbotOctokit throttling (as the app uses it)", () => {
     expect(stamps).toHaveLength(2);
     expect(stamps[1]! - stamps[0]!).toBeGreaterThanOrEqual(950);
     nock.cleanAll();
+  });
+});
+
+describe("withWriteSpacing (per-process token bucket)", () => {
+  beforeAll(() => nock.disableNetConnect());
+
+  it("sends a burst of comments at once, where Octokit alone spaces them 3 s apart, then one per interval", async () => {
+    const Spaced = withWriteSpacing(ProbotOctokit, { burst: 3, intervalMs: 400 });
+    const octokit = new Spaced({
+      auth: { token: "ghs_x" },
+      throttle: { id: "9" },
+      retry: { enabled: false },
+    });
+    const stamps: number[] = [];
+    nock("https://api.github.com")
+      .post(/\/repos\/o\/r\/issues\/\d+\/comments/)
+      .times(4)
+      .reply(201, () => {
+        stamps.push(Date.now());
+        return { id: 1 };
+      });
+
+    const started = Date.now();
+    for (let issue = 1; issue <= 4; issue += 1)
+      await octokit.rest.issues.createComment({ owner: "o", repo: "r", issue_number: issue, body: "x" });
+
+    expect(stamps[2]! - started).toBeLessThan(1_000);
+    expect(stamps[3]! - started).toBeGreaterThanOrEqual(150);
+    expect(nock.pendingMocks()).toEqual([]);
   });
 });
