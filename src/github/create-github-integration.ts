@@ -10,6 +10,7 @@ import type { NodeMiddleware } from "../http/node-middleware.ts";
 import { githubMetricsPlugin } from "../observability/github-metrics-plugin.ts";
 import type { Metrics } from "../observability/metrics.ts";
 import { githubWriteLimitPlugin } from "../reliability/github-write-limit-plugin.ts";
+import { withThrottleRetries } from "./with-throttle-retries.ts";
 import { withWriteSpacing } from "./with-write-spacing.ts";
 import type { AppClient } from "../reliability/list-hook-deliveries.ts";
 import { WEBHOOK_PATH } from "../http/server.ts";
@@ -77,14 +78,18 @@ export function createGitHubIntegration(deps: GitHubIntegrationDeps): GitHubInte
     secret: github.webhookSecret,
     log: log.child({ component: "probot" }),
     // Every GitHub call counted on /metrics; content-creating calls limited per installation.
-    Octokit: withWriteSpacing(
-      ProbotOctokit.plugin(
-        ...(deps.metrics === undefined ? [] : [githubMetricsPlugin(deps.metrics)]),
-        ...(deps.redis === undefined
-          ? []
-          : [githubWriteLimitPlugin({ redis: deps.redis, log, ...WRITE_BUCKET })]),
+    Octokit: withThrottleRetries(
+      withWriteSpacing(
+        ProbotOctokit.plugin(
+          ...(deps.metrics === undefined ? [] : [githubMetricsPlugin(deps.metrics)]),
+          ...(deps.redis === undefined
+            ? []
+            : [githubWriteLimitPlugin({ redis: deps.redis, log, ...WRITE_BUCKET })]),
+        ),
+        WRITE_BUCKET,
       ),
-      WRITE_BUCKET,
+      // Rate-limited calls go out again after GitHub's retry-after (Probot's default drops them).
+      log.child({ component: "github-throttle" }),
     ),
     ...(github.gheHost === undefined ? {} : { baseUrl: `${github.gheProtocol}://${github.gheHost}/api/v3` }),
   });
