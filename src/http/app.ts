@@ -1,5 +1,4 @@
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import { createApiRoutes } from "../api/create-api-routes.ts";
 import { MAX_BODY_BYTES } from "../api/schema.ts";
@@ -8,6 +7,7 @@ import { AppError } from "../errors.ts";
 import { createWebRoutes } from "../web/create-web-routes.ts";
 import { checkHealth } from "./check-health.ts";
 import { createErrorHandler, errorJson } from "./error-response.ts";
+import { limitBody } from "./limit-body.ts";
 import { createMetricsRoute } from "../observability/metrics-route.ts";
 import { createQueueDashboard, QUEUE_DASHBOARD_PATH } from "../observability/queue-dashboard.ts";
 
@@ -32,11 +32,8 @@ export function createHttpApp(deps: Deps): Hono {
     }),
   );
   app.use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new AppError("payload_too_large", `The request body is larger than ${MAX_BODY_BYTES} bytes.`);
-      },
+    limitBody(MAX_BODY_BYTES, () => {
+      throw new AppError("payload_too_large", `The request body is larger than ${MAX_BODY_BYTES} bytes.`);
     }),
   );
 

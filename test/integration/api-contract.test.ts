@@ -147,6 +147,34 @@ describe("POST /v1/tasks", () => {
   });
 
   it.each([
+    ["600 KiB", 600 * 1024, 413],
+    ["10 KiB", 10 * 1024, 201],
+  ])("judges a chunked body (no Content-Length) of %s as it streams: %i", async (_label, size, status) => {
+    const text = JSON.stringify({ repository_url: "https://github.com/a/b", prompt: "y".repeat(size) });
+    const bytes = new TextEncoder().encode(text);
+    const chunks = [bytes.subarray(0, bytes.length >> 1), bytes.subarray(bytes.length >> 1)];
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        const chunk = chunks.shift();
+        if (chunk === undefined) controller.close();
+        else controller.enqueue(chunk);
+      },
+    });
+
+    const response = await app.request("/v1/tasks", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+      duplex: "half",
+    });
+
+    expect(response.status).toBe(status);
+    if (status === 413) await expectError(response, 413, "payload_too_large");
+    const rows = await database.db.selectFrom("tasks").select("prompt").execute();
+    expect(rows.map((row) => row.prompt.length)).toEqual(status === 201 ? [size] : []);
+  });
+
+  it.each([
     ["{not json", 400, "bad_request"],
     ["", 400, "bad_request"],
     ["[1,2]", 400, "validation_failed"],
