@@ -4,10 +4,14 @@ import { AppError } from "../errors.ts";
 
 /** Checks `Authorization: Bearer <key>` in constant time (digests compared, so lengths leak nothing). */
 export function bearerAuth(expectedKey: () => string): MiddlewareHandler {
+  // The expected key's digest, computed again only when the key changes.
+  let expected = { key: "", digest: digestOf("") };
   return async (c, next) => {
     const header = c.req.header("authorization") ?? "";
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (match === null || !keysMatch(match[1] ?? "", expectedKey())) {
+    const key = expectedKey();
+    if (expected.key !== key) expected = { key, digest: digestOf(key) };
+    if (match === null || !timingSafeEqual(digestOf(match[1] ?? ""), expected.digest)) {
       c.header("WWW-Authenticate", 'Bearer realm="cloud-agent"');
       throw new AppError(
         "unauthorized",
@@ -19,7 +23,9 @@ export function bearerAuth(expectedKey: () => string): MiddlewareHandler {
 }
 
 export function keysMatch(given: string, expected: string): boolean {
-  const a = createHash("sha256").update(given).digest();
-  const b = createHash("sha256").update(expected).digest();
-  return timingSafeEqual(a, b);
+  return timingSafeEqual(digestOf(given), digestOf(expected));
+}
+
+function digestOf(key: string): Buffer {
+  return createHash("sha256").update(key).digest();
 }

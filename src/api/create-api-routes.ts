@@ -24,10 +24,7 @@ export function createApiRoutes(deps: ApiDeps): Hono {
   const document = buildOpenApiDocument(publicUrl);
 
   app.get("/openapi.json", (c) => c.json(document));
-  app.use(
-    "/tasks",
-    bearerAuth(() => deps.adminApiKey),
-  );
+  // "/tasks/*" also matches "/tasks" itself: one check per request.
   app.use(
     "/tasks/*",
     bearerAuth(() => deps.adminApiKey),
