@@ -23,7 +23,8 @@ export type Unsubscribe = () => Promise<void>;
  * misses a message reads the gap from task_events (events carry their seq).
  */
 export interface TaskEventBus {
-  publish(event: LiveTaskEvent): Promise<void>;
+  /** Publishes the events in order, all in one round trip. */
+  publish(...events: LiveTaskEvent[]): Promise<void>;
   /** Resolves once Redis confirmed the subscription, so nothing published after it is missed. */
   subscribe(taskId: string, listener: TaskEventListener): Promise<Unsubscribe>;
   /** Status events of every task. */
@@ -105,10 +106,13 @@ export function createTaskEventBus(options: TaskEventBusOptions): TaskEventBus {
   }
 
   return {
-    async publish(event) {
-      const message = JSON.stringify(event);
-      const pipeline = options.redis.pipeline().publish(channelOf(event.taskId), message);
-      if (event.type === "status") pipeline.publish(statusChannel, message);
+    async publish(...events) {
+      const pipeline = options.redis.pipeline();
+      for (const event of events) {
+        const message = JSON.stringify(event);
+        pipeline.publish(channelOf(event.taskId), message);
+        if (event.type === "status") pipeline.publish(statusChannel, message);
+      }
       await pipeline.exec();
     },
     subscribe: (taskId, listener) => subscribeChannel(channelOf(taskId), listener),

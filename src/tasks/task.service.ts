@@ -100,10 +100,10 @@ const REDACTED_FIELDS = ["result", "error_message", "prompt"] as const;
 export function createTaskService(deps: TaskServiceDeps): TaskService {
   const { db, redactor, eventBus, log } = deps;
 
-  function publish(event: LiveTaskEvent): void {
-    // Live feed only: Postgres already holds the event, readers catch up from it.
-    eventBus.publish(event).catch((error: unknown) => {
-      log.warn({ err: error, taskId: event.taskId }, "Task event publish failed");
+  function publish(...events: LiveTaskEvent[]): void {
+    // Live feed only: Postgres already holds the events, readers catch up from it.
+    eventBus.publish(...events).catch((error: unknown) => {
+      log.warn({ err: error, taskId: events[0]?.taskId }, "Task event publish failed");
     });
   }
 
@@ -117,14 +117,14 @@ export function createTaskService(deps: TaskServiceDeps): TaskService {
     return out;
   }
 
-  function publishStatus(task: Task & { prev_status: TaskStatus | null }, reason?: string): void {
-    publish({
+  function statusEvent(task: Task & { prev_status: TaskStatus | null }, reason?: string): LiveTaskEvent {
+    return {
       taskId: task.id,
       seq: task.last_event_seq,
       type: "status",
       payload: { from: task.prev_status, to: task.status, ...(reason === undefined ? {} : { reason }) },
       created_at: new Date(task.updated_at).toISOString(),
-    });
+    };
   }
 
   async function appendEvent(
@@ -168,10 +168,12 @@ export function createTaskService(deps: TaskServiceDeps): TaskService {
         ...(status === "queued" ? { queued_at: new Date() } : {}),
       });
       if (status === "queued") {
-        publishStatus({ ...task, last_event_seq: 1, status: "pending", prev_status: null });
-        publishStatus({ ...task, prev_status: "pending" });
+        publish(
+          statusEvent({ ...task, last_event_seq: 1, status: "pending", prev_status: null }),
+          statusEvent({ ...task, prev_status: "pending" }),
+        );
       } else {
-        publishStatus({ ...task, prev_status: null });
+        publish(statusEvent({ ...task, prev_status: null }));
       }
       return task;
     },
@@ -211,7 +213,7 @@ export function createTaskService(deps: TaskServiceDeps): TaskService {
         reason: options.reason,
       });
       if (task === undefined) return undefined;
-      publishStatus(task, options.reason);
+      publish(statusEvent(task, options.reason));
       return stripPrevious(task);
     },
 
@@ -225,22 +227,21 @@ export function createTaskService(deps: TaskServiceDeps): TaskService {
       const previousStatus = claimed.prev_status;
       const task = stripPrevious(claimed);
       const at = new Date(task.updated_at).toISOString();
-      if (previousStatus !== "running") {
-        publish({
-          taskId: id,
-          seq: task.last_event_seq - 1,
-          type: "status",
-          payload: { from: previousStatus, to: "running" },
-          created_at: at,
-        });
-      }
-      publish({
+      const attemptEvent: LiveTaskEvent = {
         taskId: id,
         seq: task.last_event_seq,
         type: "attempt",
         payload: { attempt: task.attempt, ...(worker === undefined ? {} : { worker }) },
         created_at: at,
-      });
+      };
+      if (previousStatus === "running") publish(attemptEvent);
+      else {
+        const running = { from: previousStatus, to: "running" };
+        publish(
+          { taskId: id, seq: task.last_event_seq - 1, type: "status", payload: running, created_at: at },
+          attemptEvent,
+        );
+      }
       return { task, attempt: task.attempt, previousStatus };
     },
 
