@@ -87,5 +87,12 @@ async function openLoop(rate: number): Promise<number> {
 
 const elapsedMs = options.rate === undefined ? await closedLoop() : await openLoop(options.rate);
 agent.destroy();
-const result: LoadResult = { latencies, seconds: elapsedMs / 1000, failures, statuses };
+const cpu = process.cpuUsage();
+const result: LoadResult = {
+  latencies,
+  seconds: elapsedMs / 1000,
+  failures,
+  statuses,
+  clientCpuSeconds: (cpu.user + cpu.system) / 1e6,
+};
 process.stdout.write(JSON.stringify(result));

@@ -15,6 +15,8 @@ export interface LoadResult {
   readonly seconds: number;
   readonly failures: number;
   readonly statuses: Record<string, number>;
+  /** CPU the load client process used (start-up included), to see what it took from the server. */
+  readonly clientCpuSeconds: number;
 }
 
 export interface LoadOptions {
