@@ -6,6 +6,7 @@ import pg from "pg";
 import type { Config } from "../config.ts";
 import type { Database, Db } from "./database.ts";
 import { createPgliteDialect } from "./pglite-dialect.ts";
+import { prepareMarkedStatements } from "./prepared-statements.ts";
 
 const INT8_OID = 20;
 
@@ -50,6 +51,8 @@ function createPool(connectionString: string, options: CreateDbOptions): pg.Pool
   });
   // An idle client that dies (PostgreSQL restart) must not crash the process; the pool reconnects.
   pool.on("error", (error) => options.onPoolError?.(error));
+  // Hot statements marked PREPARED are planned once per connection.
+  pool.on("connect", prepareMarkedStatements);
   return pool;
 }
 

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { DbOrTrx } from "../db/database.ts";
+import { PREPARED } from "../db/prepared-statements.ts";
 import type { NewTask, Task, TaskArtifact, TaskEventRow, TaskStatus, TaskUpdate } from "./task.table.ts";
 
 /** SQL only: every function takes `db | trx` first and returns rows. Logic lives in task.service.ts. */
@@ -23,7 +24,7 @@ export async function insertTask(db: DbOrTrx, values: NewTask): Promise<Task> {
     .returningAll();
   const first = JSON.stringify({ from: null, to: "pending" });
   const second = JSON.stringify({ from: "pending", to: values.status });
-  const result = await sql<Task>`
+  const result = await sql<Task>`${PREPARED}
     with t as (${insert}),
     e as (
       insert into task_events (task_id, seq, type, payload)
@@ -146,7 +147,7 @@ export async function incrementAttempt(
     .where("tasks.status", "in", ["pending", "queued", "running"])
     .returningAll("tasks")
     .returning("prev.prev_status");
-  const result = await sql<TaskWithPrevious>`
+  const result = await sql<TaskWithPrevious>`${PREPARED}
     with t as (${update}),
     s as (
       insert into task_events (task_id, seq, type, payload)
