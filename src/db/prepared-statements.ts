@@ -24,8 +24,14 @@ const STALE_PLAN = "0A000";
 export function prepareMarkedStatements(client: pg.ClientBase): void {
   const query = client.query.bind(client) as unknown as Query & typeof client.query;
   const generation = new Map<string, number>();
+  // Marked statements come in a few fixed shapes: hash each text once.
+  const hashes = new Map<string, string>();
   const run = (text: string, values: unknown[]) => {
-    const hash = createHash("sha1").update(text).digest("hex").slice(0, 20);
+    let hash = hashes.get(text);
+    if (hash === undefined) {
+      hash = createHash("sha1").update(text).digest("hex").slice(0, 20);
+      hashes.set(text, hash);
+    }
     const name = `ca_${hash}_${generation.get(hash) ?? 0}`;
     return query({ name, text, values }).catch((error: unknown) => {
       if (!isStalePlan(error)) throw error;
