@@ -1,5 +1,8 @@
 import { SandboxManager } from "@anthropic-ai/sandbox-runtime";
 import { execFileSync } from "node:child_process";
+import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createNetworkGate, type NetworkGate } from "./network-gate.ts";
 import { SandboxError } from "./sandbox-error.ts";
 
@@ -13,12 +16,21 @@ export interface LocalRuntime {
   readonly gate: NetworkGate;
   /** Host-side Unix socket sandbox-runtime bridges into every sandbox; must stay reachable inside. */
   readonly bridgeSocketPath: string;
+  /** Other host paths every sandbox must be able to read (the socat wrapper). */
+  readonly readablePaths: readonly string[];
   release(): Promise<void>;
+}
+
+interface Started {
+  gate: NetworkGate;
+  bridgeSocketPath: string;
+  readablePaths: string[];
+  cleanup: () => Promise<void>;
 }
 
 interface Shared {
   users: number;
-  ready: Promise<{ gate: NetworkGate; bridgeSocketPath: string }>;
+  ready: Promise<Started>;
 }
 
 // The one module-level state in the service, mirroring the library's own singleton (see above).
@@ -71,7 +83,7 @@ export async function acquireLocalRuntime(): Promise<LocalRuntime> {
   }
   const current = shared;
   current.users += 1;
-  let ready: { gate: NetworkGate; bridgeSocketPath: string };
+  let ready: Started;
   try {
     ready = await current.ready;
   } catch (error) {
@@ -82,6 +94,7 @@ export async function acquireLocalRuntime(): Promise<LocalRuntime> {
   return {
     gate: ready.gate,
     bridgeSocketPath: ready.bridgeSocketPath,
+    readablePaths: ready.readablePaths,
     async release() {
       if (released) return;
       released = true;
@@ -90,12 +103,45 @@ export async function acquireLocalRuntime(): Promise<LocalRuntime> {
       shared = undefined;
       await SandboxManager.reset();
       await ready.gate.close();
+      await ready.cleanup();
     },
   };
 }
 
-async function startRuntime(): Promise<{ gate: NetworkGate; bridgeSocketPath: string }> {
+/**
+ * A socat that dies with the process that started it. sandbox-runtime starts a host-side socat
+ * bridge per process and stops it on reset(), which a SIGKILLed worker never reaches: the bridge
+ * then lives on, orphaned. Through this wrapper the kernel kills it with its parent
+ * (PR_SET_PDEATHSIG via setpriv, util-linux). Inside a sandbox the same wrapper starts the
+ * sandbox-side relays, so its folder is readable there. Undefined when setpriv is missing.
+ */
+async function writeSocatWrapper(): Promise<{ path: string; dir: string } | undefined> {
+  const setpriv = commandPath("setpriv");
+  const socat = commandPath("socat");
+  if (setpriv === undefined || socat === undefined) return undefined;
+  const dir = await mkdtemp(join(tmpdir(), "cloud-agent-socat-"));
+  const path = join(dir, "socat");
+  await writeFile(path, `#!/bin/sh\nexec ${setpriv} --pdeathsig KILL -- ${socat} "$@"\n`);
+  await chmod(path, 0o755);
+  await chmod(dir, 0o755);
+  return { path, dir };
+}
+
+function commandPath(command: string): string | undefined {
+  try {
+    const path = execFileSync("sh", ["-c", `command -v ${command}`], { encoding: "utf8" }).trim();
+    return path.startsWith("/") ? path : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function startRuntime(): Promise<Started> {
   const gate = await createNetworkGate();
+  const wrapper = await writeSocatWrapper().catch(() => undefined);
+  const cleanup = async () => {
+    if (wrapper !== undefined) await rm(wrapper.dir, { recursive: true, force: true });
+  };
   try {
     // 1. Route every sandbox's traffic to our gate: it knows which sandbox is asking (proxy credentials).
     await SandboxManager.initialize({
@@ -105,12 +151,14 @@ async function startRuntime(): Promise<{ gate: NetworkGate; bridgeSocketPath: st
       // command; every sandbox hides that folder entirely, so the scan only costs time (a process spawn).
       ripgrep: { command: "true" },
       mandatoryDenySearchDepth: 1,
+      ...(wrapper === undefined ? {} : { socatPath: wrapper.path }),
     });
     const bridgeSocketPath = SandboxManager.getLinuxHttpSocketPath();
     if (bridgeSocketPath === undefined) throw new Error("sandbox-runtime started without its network bridge");
-    return { gate, bridgeSocketPath };
+    return { gate, bridgeSocketPath, readablePaths: wrapper === undefined ? [] : [wrapper.dir], cleanup };
   } catch (error) {
     await gate.close();
+    await cleanup();
     await SandboxManager.reset().catch(() => undefined);
     throw new SandboxError(
       "sandbox_start_failed",

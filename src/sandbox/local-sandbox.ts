@@ -83,7 +83,10 @@ export function createLocalSandboxProvider(options: LocalSandboxProviderOptions)
   function start(): Promise<{ runtime: LocalRuntime; exposed: Exposed }> {
     runtime ??= (async () => {
       const acquired = await acquireLocalRuntime();
-      const exposed = await exposeTools(root, options.claudeBinary, acquired.bridgeSocketPath);
+      const exposed = await exposeTools(root, options.claudeBinary, [
+        acquired.bridgeSocketPath,
+        ...acquired.readablePaths,
+      ]);
       return { runtime: acquired, exposed };
     })();
     runtime.catch(() => (runtime = undefined));
@@ -161,7 +164,7 @@ interface Exposed {
 async function exposeTools(
   root: string,
   claudeBinary: string | undefined,
-  bridgeSocketPath: string,
+  runtimePaths: readonly string[],
 ): Promise<Exposed> {
   const require = createRequire(import.meta.url);
   const binDir = join(root, ".tools", "bin");
@@ -178,7 +181,7 @@ async function exposeTools(
     await symlink(target, join(binDir, name)).catch(() => undefined);
   }
   const runtimeDir = dirname(require.resolve("@anthropic-ai/sandbox-runtime/package.json"));
-  const readable = [binDir, dirname(node), join(runtimeDir, "vendor"), bridgeSocketPath];
+  const readable = [binDir, dirname(node), join(runtimeDir, "vendor"), ...runtimePaths];
   if (claude !== undefined) readable.push(dirname(realpathSync(claude)));
   return { binDir, readable };
 }
