@@ -19,7 +19,7 @@ import type { Redactor } from "../security/redact.ts";
 import type { TaskService } from "../tasks/task.service.ts";
 import type { Task } from "../tasks/task.table.ts";
 import { createGitHubApp } from "./app.ts";
-import { createBackgroundWork } from "./github-deps.ts";
+import { createBackgroundWork } from "./background-work.ts";
 import { createInstallationGitAuth } from "./installation-git-auth.ts";
 import { loadSetupMiddleware } from "./load-setup-middleware.ts";
 

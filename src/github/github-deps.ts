@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import type { BackgroundWork } from "./background-work.ts";
 import type { Db } from "../db/database.ts";
 import type { Redactor } from "../security/redact.ts";
 import type { TaskService } from "../tasks/task.service.ts";
@@ -20,28 +21,4 @@ export interface GitHubDeps {
   readonly background: BackgroundWork;
   /** The app's own slug (`<slug>[bot]` comments are never commands). */
   readonly appSlug?: string;
-}
-
-/** Promises started by handlers after the response; awaited on shutdown and in tests. */
-export interface BackgroundWork {
-  run(label: string, work: () => Promise<void>): void;
-  /** Resolves when nothing is running. */
-  idle(): Promise<void>;
-}
-
-export function createBackgroundWork(log: Logger): BackgroundWork {
-  const running = new Set<Promise<void>>();
-  return {
-    run(label, work) {
-      const promise = work()
-        .catch((error: unknown) => {
-          log.error({ err: error, label }, "Background webhook work failed");
-        })
-        .finally(() => running.delete(promise));
-      running.add(promise);
-    },
-    async idle() {
-      while (running.size > 0) await Promise.all([...running]);
-    },
-  };
 }
