@@ -1,7 +1,9 @@
 import { generateKeyPairSync } from "node:crypto";
 import { claudeCodeExecutorFrom } from "../../src/execution/create-claude-code-executor.ts";
 import { issueCommentPayload } from "../fixtures/github-payloads.ts";
+import type { DepsOverrides } from "../../src/deps.ts";
 import { startFakeGitHub, type FakeGitHub } from "../support/fake-github/fake-github-server.ts";
+import type { SecondaryLimits } from "../support/fake-github/secondary-rate-limit.ts";
 import { sendWebhook } from "../support/fake-github/send-webhook.ts";
 import {
   startScriptedModelServer,
@@ -30,10 +32,18 @@ export interface GitHubWorld {
  * model (a test double), and the fake GitHub (REST + git) the app reaches through GHE_HOST.
  */
 export async function startGitHubWorld(
-  options: { worker?: boolean; env?: Record<string, string> } = {},
+  options: {
+    worker?: boolean;
+    env?: Record<string, string>;
+    /** Default: the real Claude Code executor (without its own model retries). */
+    executor?: DepsOverrides["executor"];
+    secondaryLimits?: SecondaryLimits;
+  } = {},
 ): Promise<GitHubWorld> {
   const database = await createTestDatabase();
-  const github = await startFakeGitHub();
+  const github = await startFakeGitHub(
+    options.secondaryLimits === undefined ? {} : { secondaryLimits: options.secondaryLimits },
+  );
   const model = await startScriptedModelServer();
   const privateKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({
     type: "pkcs1",
@@ -52,7 +62,7 @@ export async function startGitHubWorld(
       CLAUDE_MAX_TURNS: "20",
       ...options.env,
     },
-    executor: (deps) => claudeCodeExecutorFrom(deps, { agentMaxRetries: 0 }),
+    executor: options.executor ?? ((deps) => claudeCodeExecutorFrom(deps, { agentMaxRetries: 0 })),
   });
   if (options.worker !== false) app.startWorker({ concurrency: 2, pollMs: 200 });
   return {

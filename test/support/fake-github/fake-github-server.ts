@@ -4,6 +4,11 @@ import { serveGitHttp } from "../git-http-backend.ts";
 import { startGitServer, type GitServer } from "../git-server.ts";
 import { createFakeRoutes } from "./fake-github-routes.ts";
 import {
+  createSecondaryRateLimiter,
+  GITHUB_SECONDARY_LIMITS,
+  type SecondaryLimits,
+} from "./secondary-rate-limit.ts";
+import {
   createFakeGitHubState,
   type FakeGitHubState,
   type FakeIssue,
@@ -14,6 +19,8 @@ import {
  * A fake GitHub for end-to-end tests (GHE_HOST=127.0.0.1:port, GHE_PROTOCOL=http): the REST API
  * under /api/v3 with state kept in memory, and git smart HTTP at /<owner>/<repo>.git backed by the
  * local git server's bare repositories. Git requests need a live installation token it issued.
+ * REST requests are held to GitHub's secondary rate limits (secondary-rate-limit.ts): by default
+ * GitHub's documented ones; refusals are kept in `state.secondaryLimitHits`.
  */
 export interface FakeGitHub {
   readonly url: string;
@@ -38,8 +45,14 @@ export interface FakeGitHub {
   close(): Promise<void>;
 }
 
-export async function startFakeGitHub(): Promise<FakeGitHub> {
+export async function startFakeGitHub(
+  options: { secondaryLimits?: SecondaryLimits } = {},
+): Promise<FakeGitHub> {
   const state = createFakeGitHubState();
+  const limiter = createSecondaryRateLimiter(
+    options.secondaryLimits ?? GITHUB_SECONDARY_LIMITS,
+    state.secondaryLimitHits,
+  );
   const git = await startGitServer({ auth: null });
   const gitDenied: string[] = [];
   let url = "";
@@ -55,8 +68,15 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
   const server = createServer((req, res) => {
     const parsed = new URL(req.url ?? "/", "http://localhost");
     if (parsed.pathname.startsWith("/api/v3/")) {
-      void handleRest(req, parsed).then(([status, body, headers]) => {
-        state.requests.push({ method: req.method ?? "GET", path: parsed.pathname, at: Date.now(), status });
+      const method = req.method ?? "GET";
+      const installation = installationOf(req.headers.authorization);
+      const refused = limiter.admit(method, parsed.pathname, installation);
+      const answer =
+        refused === null
+          ? handleRest(req, parsed).finally(() => limiter.done())
+          : readBody(req).then(() => refused);
+      void answer.then(([status, body, headers]) => {
+        state.requests.push({ method, path: parsed.pathname, at: Date.now(), status, installation });
         const text = typeof body === "string" ? body : JSON.stringify(body);
         res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
         res.end(text);
@@ -81,6 +101,14 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     if (header === undefined || !header.startsWith("Basic ")) return false;
     const [, password = ""] = Buffer.from(header.slice(6), "base64").toString("utf8").split(":");
     return state.tokens.some((token) => token.token === password && token.expiresAt > Date.now());
+  }
+
+  /** The installation a REST call acts for (by its token), "app" for App JWT calls. */
+  function installationOf(header: string | undefined): string {
+    const [scheme = "", credential = ""] = (header ?? "").split(" ");
+    if (/^bearer$/i.test(scheme) && credential.startsWith("eyJ")) return "app";
+    const token = state.tokens.find((entry) => entry.token === credential);
+    return token === undefined ? "anonymous" : String(token.installationId);
   }
 
   async function handleRest(

@@ -1,3 +1,5 @@
+import type { SecondaryLimitHit } from "./secondary-rate-limit.ts";
+
 /** In-memory state of the fake GitHub: everything the app writes is kept for assertions. */
 
 export interface FakeUser {
@@ -90,8 +92,10 @@ export interface FakeGitHubState {
   checkRuns: FakeCheckRun[];
   pulls: FakePull[];
   tokens: FakeToken[];
-  /** Every REST request: method, path, time. */
-  requests: Array<{ method: string; path: string; at: number; status: number }>;
+  /** Every REST request: method, path, time, status and the installation it acted for ("app": JWT). */
+  requests: Array<{ method: string; path: string; at: number; status: number; installation: string }>;
+  /** Requests refused with a secondary rate limit (403 + retry-after). */
+  secondaryLimitHits: SecondaryLimitHit[];
   nextId: number;
 }
 
@@ -104,6 +108,7 @@ export function createFakeGitHubState(): FakeGitHubState {
     pulls: [],
     tokens: [],
     requests: [],
+    secondaryLimitHits: [],
     nextId: 1000,
   };
 }
