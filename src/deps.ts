@@ -9,6 +9,7 @@ import type { TaskExecutor, TaskReporter } from "./execution/executor.ts";
 import { claudeCodeExecutorFrom } from "./execution/create-claude-code-executor.ts";
 import { createTokenGitAuth } from "./git/create-token-git-auth.ts";
 import { createGitHubIntegration } from "./github/create-github-integration.ts";
+import type { ResumeDeliveriesResult } from "./github/resume-accepted-deliveries.ts";
 import type { GitAuthProvider } from "./git/git-auth.ts";
 import type { NodeMiddleware } from "./http/node-middleware.ts";
 import { createLogger } from "./observability/logger.ts";
@@ -53,6 +54,8 @@ export interface Deps {
   readonly githubWebhooks: NodeMiddleware | undefined;
   /** The GitHub App authenticated as itself (JWT), when configured: failed-delivery recovery. */
   readonly githubAppClient: (() => Promise<AppClient>) | undefined;
+  /** Finishes GitHub commands whose process died after answering the webhook (APP_ID set). */
+  readonly resumeGitHubDeliveries: (() => Promise<ResumeDeliveriesResult>) | undefined;
   /** Creates a task and queues it (503 AppError when Redis is down; nothing is left behind). */
   submitTask(input: CreateTaskInput): Promise<Task>;
   /** Queues a held (pending) task, optionally after a delay. Undefined: it has ended. */
@@ -169,6 +172,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
     adminApiKey,
     githubWebhooks: overrides.githubWebhooks ?? github.webhooks,
     githubAppClient: github.appClient,
+    resumeGitHubDeliveries: github.resumeDeliveries,
     submitTask: (input) => submitTask({ tasks, queue, log }, input),
     enqueueTask: (taskId, options) => enqueueTask({ tasks, queue, log }, taskId, options),
     cancelTask: (taskId, reason) => cancelTask({ tasks, queue, log }, taskId, reason),

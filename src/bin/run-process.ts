@@ -64,6 +64,22 @@ export async function runProcess(deps: Deps, roles: ProcessRoles): Promise<numbe
       });
       deps.onClose(() => recovery.stop());
     }
+    // A command answered by a process that died before finishing it is finished here (any replica).
+    const resumeDeliveries = deps.resumeGitHubDeliveries;
+    if (resumeDeliveries !== undefined) {
+      const resume = startPeriodic({
+        name: "resume-accepted-deliveries",
+        intervalMs: 60_000,
+        runOnStart: true,
+        log,
+        run: async () => {
+          const result = await resumeDeliveries();
+          const count = result.resumed.length + result.settled.length + result.gaveUp.length;
+          if (count > 0) log.info(result, "Interrupted GitHub commands finished");
+        },
+      });
+      deps.onClose(() => resume.stop());
+    }
   }
 
   // 3. Take jobs if this process is a worker.

@@ -19,6 +19,8 @@ import type { Redactor } from "../security/redact.ts";
 import type { TaskService } from "../tasks/task.service.ts";
 import type { Task } from "../tasks/task.table.ts";
 import { createGitHubApp } from "./app.ts";
+import type { GitHubDeps } from "./github-deps.ts";
+import { resumeAcceptedDeliveries, type ResumeDeliveriesResult } from "./resume-accepted-deliveries.ts";
 import { createBackgroundWork } from "./background-work.ts";
 import { createInstallationGitAuth } from "./installation-git-auth.ts";
 import { loadSetupMiddleware } from "./load-setup-middleware.ts";
@@ -57,6 +59,8 @@ export interface GitHubIntegration {
   close(): Promise<void>;
   /** An Octokit authenticated as the App (JWT), for failed-delivery recovery (APP_ID set). */
   readonly appClient?: () => Promise<AppClient>;
+  /** Finishes commands whose process died after answering their webhook (APP_ID set). */
+  readonly resumeDeliveries?: () => Promise<ResumeDeliveriesResult>;
 }
 
 /** The GitHub App side of the service, built once by createDeps. */
@@ -94,7 +98,7 @@ export function createGitHubIntegration(deps: GitHubIntegrationDeps): GitHubInte
     ...(github.gheHost === undefined ? {} : { baseUrl: `${github.gheProtocol}://${github.gheHost}/api/v3` }),
   });
   const background = createBackgroundWork(log);
-  const app = createGitHubApp({
+  const githubDeps: GitHubDeps = {
     db: deps.db,
     tasks: deps.tasks,
     enqueue: async (taskId) => {
@@ -105,7 +109,8 @@ export function createGitHubIntegration(deps: GitHubIntegrationDeps): GitHubInte
     redactor: deps.redactor,
     log,
     background,
-  });
+  };
+  const app = createGitHubApp(githubDeps);
   const middleware = createNodeMiddleware(app, { probot, webhooksPath: WEBHOOK_PATH });
   middleware.catch((error: unknown) => log.error({ err: error }, "GitHub webhook middleware failed to load"));
   return {
@@ -138,5 +143,10 @@ export function createGitHubIntegration(deps: GitHubIntegrationDeps): GitHubInte
     }),
     close: () => background.idle(),
     appClient: () => probot.auth(),
+    resumeDeliveries: () =>
+      resumeAcceptedDeliveries({
+        github: githubDeps,
+        octokitFor: (installationId) => probot.auth(installationId),
+      }),
   };
 }

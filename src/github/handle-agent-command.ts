@@ -4,7 +4,7 @@ import type { GitHubDeps } from "./github-deps.ts";
 import { ignoreReason } from "./is-ignored-trigger.ts";
 import { parseAgentCommand } from "./parse-agent-command.ts";
 import { processAgentCommand } from "./process-agent-command.ts";
-import { recordDelivery } from "./record-delivery.ts";
+import { claimDelivery, recordDelivery } from "./record-delivery.ts";
 
 /**
  * Every comment kind ends here. The webhook response waits only for steps 1-3 (no GitHub call, one
@@ -25,12 +25,20 @@ export async function handleAgentCommand(
   // 2. Only a `/agent` line outside code blocks, quotes and HTML comments is a command.
   const command = parseAgentCommand(trigger.commentBody);
   if (command === null) return;
-  // 3. The delivery id is recorded once; a redelivered webhook stops here (idempotency).
+  // 3. The delivery id is recorded once; a redelivered webhook stops here (idempotency). The row
+  //    keeps the command and a lease: if this process dies before finishing, another resumes it.
   const delivery = { id: trigger.deliveryId, event: trigger.event, action: "created" };
-  if (!(await recordDelivery(deps.db, delivery))) {
+  if (!(await recordDelivery(deps.db, delivery, { trigger, command }))) {
     log.info({ command: command.kind }, "Duplicate delivery ignored");
     return;
   }
-  // 4. Permission, config, task and feedback: after the response (see processAgentCommand).
-  deps.background.run("agent-command", () => processAgentCommand(deps, context, trigger, command, log));
+  // 4. Permission, config, task and feedback: after the response (see processAgentCommand), once
+  //    this process holds the command (a resume elsewhere may have taken it while it waited).
+  deps.background.run("agent-command", async () => {
+    if (!(await claimDelivery(deps.db, trigger.deliveryId, 0))) {
+      log.info({ command: command.kind }, "Command taken over by another process");
+      return;
+    }
+    await processAgentCommand(deps, context.octokit, trigger, command, log);
+  });
 }

@@ -1,4 +1,5 @@
-import type { Context } from "probot";
+import { posix } from "node:path";
+import type { ProbotOctokit } from "probot";
 import { RepoConfig } from "./repo-config.ts";
 
 export const REPO_CONFIG_FILE = "cloud-agent.yml";
@@ -9,13 +10,21 @@ export type RepoConfigResult =
 
 /**
  * Reads `.github/cloud-agent.yml` with Probot's config loader (repository, then the owner's `.github`
- * repository; `_extends` works) and validates it. A missing file is an empty config; a broken one
- * is a list of problems the caller shows to the user.
+ * repository; `_extends` works), as `context.config` does but from an Octokit, so a resumed command
+ * (no webhook context) reads it the same way, and validates it. A missing file is an empty config;
+ * a broken one is a list of problems the caller shows to the user.
  */
-export async function loadRepoConfig(context: Pick<Context, "config">): Promise<RepoConfigResult> {
+export async function loadRepoConfig(
+  octokit: Pick<ProbotOctokit, "config">,
+  repository: { owner: string; repo: string },
+): Promise<RepoConfigResult> {
   let raw: unknown;
   try {
-    raw = await context.config<Record<string, unknown>>(REPO_CONFIG_FILE);
+    const { config, files } = await octokit.config.get({
+      ...repository,
+      path: posix.join(".github", REPO_CONFIG_FILE),
+    });
+    raw = files.some((file) => file.config !== null) ? config : null;
   } catch (error) {
     return { ok: false, problems: [`could not be read: ${describeReadError(error)}`] };
   }

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { Context } from "probot";
+import type { ProbotOctokit } from "probot";
 import type { AgentTrigger } from "./agent-trigger.ts";
 import { checkPermission } from "./check-permission.ts";
 import type { GitHubDeps } from "./github-deps.ts";
@@ -14,15 +14,14 @@ import { stopAgentTasks } from "./stop-agent-tasks.ts";
 /** The part of a command that talks to GitHub, run after the webhook response. */
 export async function processAgentCommand(
   deps: GitHubDeps,
-  context: Context,
+  octokit: ProbotOctokit,
   trigger: AgentTrigger,
   command: AgentCommand,
   log: Logger,
 ): Promise<void> {
-  const { octokit } = context;
   try {
     // 1. Repository config and the author's permission, fetched at once (both are needed first).
-    const configResult = loadRepoConfig(context);
+    const configResult = loadRepoConfig(octokit, { owner: trigger.owner, repo: trigger.repo });
     const permission = await checkPermission(
       octokit,
       { owner: trigger.owner, repo: trigger.repo, login: trigger.author.login },

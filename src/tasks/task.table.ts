@@ -99,6 +99,9 @@ export interface TaskArtifactsTable {
   created_at: Timestamp;
 }
 
+/** The stored form of an interrupted command (validated by src/github/delivery-work.ts on read). */
+export type DeliveryWorkJson = Record<string, unknown>;
+
 export interface WebhookDeliveriesTable {
   delivery_id: string;
   event: string;
@@ -106,6 +109,12 @@ export interface WebhookDeliveriesTable {
   task_id: string | null;
   outcome: string | null;
   received_at: Timestamp;
+  /** Commands: the parsed trigger and command (JSON), for resuming an interrupted delivery. */
+  work: Json<DeliveryWorkJson> | null;
+  /** Times a process started working on the command (0: only recorded). */
+  attempts: Generated<number>;
+  /** Until then the process that claimed the command owns it; after it, another may resume it. */
+  lease_until: Timestamp | null;
 }
 
 export interface InstallationsTable {

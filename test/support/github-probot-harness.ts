@@ -6,7 +6,7 @@ import { createPgliteDb } from "../../src/db/create-db.ts";
 import type { Db } from "../../src/db/database.ts";
 import { migrateToLatest } from "../../src/db/migrate.ts";
 import { createGitHubApp } from "../../src/github/app.ts";
-import { createBackgroundWork } from "../../src/github/background-work.ts";
+import { createBackgroundWork, type BackgroundWork } from "../../src/github/background-work.ts";
 import type { GitHubDeps } from "../../src/github/github-deps.ts";
 import { createRedactor } from "../../src/security/redact.ts";
 import type { TaskEventBus } from "../../src/tasks/task-event-bus.ts";
@@ -48,7 +48,7 @@ export async function createTestDb(): Promise<Db> {
   return db;
 }
 
-export async function createHarness(db: Db): Promise<Harness> {
+export async function createHarness(db: Db, options: { background?: BackgroundWork } = {}): Promise<Harness> {
   const log = pino({ level: "silent" });
   const redactor = createRedactor();
   const tasks = createTaskService({ db, redactor, eventBus: silentBus, log });
@@ -69,7 +69,7 @@ export async function createHarness(db: Db): Promise<Harness> {
     taskLink: (taskId) => `https://agent.example.test/tasks/${taskId}`,
     redactor,
     log,
-    background: createBackgroundWork(log),
+    background: options.background ?? createBackgroundWork(log),
     appSlug: APP_SLUG,
   };
   const probot = new Probot({
