@@ -9,7 +9,7 @@ import type { GitAuthProvider } from "../git/git-auth.ts";
 import type { NodeMiddleware } from "../http/node-middleware.ts";
 import { githubMetricsPlugin } from "../observability/github-metrics-plugin.ts";
 import type { Metrics } from "../observability/metrics.ts";
-import { githubWriteLimitPlugin } from "../reliability/github-write-limit-plugin.ts";
+import { createSharedWriteCap } from "../reliability/shared-write-cap.ts";
 import { withThrottleRetries } from "./with-throttle-retries.ts";
 import { withWriteSpacing } from "./with-write-spacing.ts";
 import type { AppClient } from "../reliability/list-hook-deliveries.ts";
@@ -84,13 +84,11 @@ export function createGitHubIntegration(deps: GitHubIntegrationDeps): GitHubInte
     // Every GitHub call counted on /metrics; content-creating calls limited per installation.
     Octokit: withThrottleRetries(
       withWriteSpacing(
-        ProbotOctokit.plugin(
-          ...(deps.metrics === undefined ? [] : [githubMetricsPlugin(deps.metrics)]),
-          ...(deps.redis === undefined
-            ? []
-            : [githubWriteLimitPlugin({ redis: deps.redis, log, ...WRITE_BUCKET })]),
-        ),
+        ProbotOctokit.plugin(...(deps.metrics === undefined ? [] : [githubMetricsPlugin(deps.metrics)])),
         WRITE_BUCKET,
+        deps.redis === undefined
+          ? undefined
+          : createSharedWriteCap({ redis: deps.redis, log, ...WRITE_BUCKET }),
       ),
       // Rate-limited calls go out again after GitHub's retry-after (Probot's default drops them).
       log.child({ component: "github-throttle" }),

@@ -1,5 +1,6 @@
 import Bottleneck from "bottleneck";
 import type { ProbotOctokit } from "probot";
+import type { SharedWriteCap } from "../reliability/shared-write-cap.ts";
 
 type OctokitClass = typeof ProbotOctokit;
 type OctokitOptions = { throttle?: Record<string, unknown> } & Record<string, unknown>;
@@ -11,15 +12,26 @@ export interface WriteBucket {
   readonly intervalMs: number;
 }
 
+/** The part of a Bottleneck.Group that Octokit's throttling uses for its write spacing. */
+interface WriteGate {
+  key(id?: string): { schedule<T>(options: unknown, task: () => Promise<T>): Promise<T> };
+}
+
 /**
  * Octokit's throttling spaces one installation's writes 1 s apart and its notification-triggering
  * writes (comments, pull requests) 3 s apart. A command's first feedback is two or three writes, so
  * the progress comment of a second command in the same repository waited up to 3 s. Here both are a
- * token bucket per installation instead: `burst` writes at once, then one per `intervalMs`. This
- * is the per-process fallback; the shared cap across processes is githubWriteLimitPlugin (Redis),
- * with the same bucket, so the rate stays well under GitHub's 80 content-creating requests a minute.
+ * token bucket per installation instead: `burst` writes at once, then one per `intervalMs`, in
+ * this process, and then the shared cap across processes (Redis, same bucket), so the rate stays
+ * well under GitHub's 80 content-creating requests a minute. Both are awaited where the throttling
+ * plugin awaits its write spacing: before the request takes one of the installation's 10
+ * concurrency slots, so writes waiting for the cap never hold up the installation's reads.
  */
-export function withWriteSpacing(Octokit: OctokitClass, bucket: WriteBucket): OctokitClass {
+export function withWriteSpacing(
+  Octokit: OctokitClass,
+  bucket: WriteBucket,
+  sharedCap?: SharedWriteCap,
+): OctokitClass {
   const options = {
     maxConcurrent: null,
     minTime: 0,
@@ -28,14 +40,37 @@ export function withWriteSpacing(Octokit: OctokitClass, bucket: WriteBucket): Oc
     reservoirIncreaseInterval: bucket.intervalMs,
     reservoirIncreaseMaximum: bucket.burst,
   };
-  const write = new Bottleneck.Group({ id: "cloud-agent-write", ...options });
-  const notifications = new Bottleneck.Group({ id: "cloud-agent-notifications", ...options });
+  const local = new Bottleneck.Group({ id: "cloud-agent-write", ...options });
+  const write: WriteGate = {
+    key: (id = "default") => ({
+      async schedule(jobOptions, task) {
+        await local.key(id).schedule(jobOptions as Bottleneck.JobOptions, () => Promise.resolve());
+        await sharedCap?.acquire(id);
+        return task();
+      },
+    }),
+  };
+  // Comments and pull requests pass the write gate already; no second spacing for them.
+  const notifications: WriteGate = { key: () => ({ schedule: (_options, task) => task() }) };
   const Base = Octokit as unknown as new (options?: OctokitOptions) => object;
   class SpacedOctokit extends Base {
     constructor(options: OctokitOptions = {}) {
-      // The throttling plugin reads its limiters from the options it is constructed with.
-      super({ ...options, throttle: { ...options.throttle, write, notifications } });
+      // The throttling plugin reads its limiters from the options it is constructed with. Its
+      // limits are kept per `throttle.id`: Probot sets it to the installation for `probot.auth(id)`
+      // but not for a webhook's `context.octokit`, whose writes would all share one id ("no-id")
+      // across every installation; the installation id in its auth options is used instead.
+      const id = installationOf(options) ?? options.throttle?.id;
+      super({
+        ...options,
+        throttle: { ...options.throttle, ...(id === undefined ? {} : { id }), write, notifications },
+      });
     }
   }
   return SpacedOctokit as unknown as OctokitClass;
+}
+
+function installationOf(options: OctokitOptions): string | undefined {
+  const auth = options.auth as { installationId?: unknown } | undefined;
+  const id = auth?.installationId;
+  return typeof id === "number" || typeof id === "string" ? String(id) : undefined;
 }

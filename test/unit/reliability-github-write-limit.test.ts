@@ -4,10 +4,7 @@ import { pino } from "pino";
 import { ProbotOctokit } from "probot";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { withWriteSpacing } from "../../src/github/with-write-spacing.ts";
-import {
-  githubWriteLimitPlugin,
-  isContentCreating,
-} from "../../src/reliability/github-write-limit-plugin.ts";
+import { createSharedWriteCap } from "../../src/reliability/shared-write-cap.ts";
 
 const privateKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({
   type: "pkcs1",
@@ -15,7 +12,7 @@ const privateKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKe
 }) as string;
 const log = pino({ level: "silent" });
 
-describe("githubWriteLimitPlugin", () => {
+describe("shared write cap", () => {
   beforeAll(() => nock.disableNetConnect());
   afterEach(() => {
     const pending = nock.pendingMocks();
@@ -25,10 +22,14 @@ describe("githubWriteLimitPlugin", () => {
 
   it("lets requests through when Redis fails", async () => {
     const broken = { eval: () => Promise.reject(new Error("ECONNREFUSED")) };
-    const Limited = ProbotOctokit.plugin(githubWriteLimitPlugin({ redis: broken, log }));
+    const Limited = withWriteSpacing(
+      ProbotOctokit,
+      { burst: 1, intervalMs: 1_000 },
+      createSharedWriteCap({ redis: broken, log }),
+    );
     const octokit = new Limited({
       auth: { token: "ghs_x" },
-      throttle: { enabled: false },
+      throttle: { id: "3" },
       retry: { enabled: false },
     });
     nock("https://api.github.com").post("/repos/o/r/issues/1/comments").reply(201, { id: 1 });
@@ -41,16 +42,6 @@ describe("githubWriteLimitPlugin", () => {
     });
 
     expect(response.status).toBe(201);
-  });
-
-  it.each([
-    [{ method: "POST", url: "/repos/{owner}/{repo}/issues/{issue_number}/comments" }, true],
-    [{ method: "PATCH", url: "/repos/{owner}/{repo}/check-runs/{check_run_id}" }, true],
-    [{ method: "GET", url: "/repos/{owner}/{repo}" }, false],
-    [{ method: "POST", url: "/app/installations/{installation_id}/access_tokens" }, false],
-    [{ method: "POST", url: "/app/hook/deliveries/{delivery_id}/attempts" }, false],
-  ])("isContentCreating(%j) is %s", (request, expected) => {
-    expect(isContentCreating(request)).toBe(expected);
   });
 });
 
@@ -124,5 +115,73 @@ describe("withWriteSpacing (per-process token bucket)", () => {
     expect(stamps[2]! - started).toBeLessThan(1_000);
     expect(stamps[3]! - started).toBeGreaterThanOrEqual(150);
     expect(nock.pendingMocks()).toEqual([]);
+  });
+});
+
+describe("withWriteSpacing and the shared cap", () => {
+  beforeAll(() => nock.disableNetConnect());
+
+  it("writes waiting for the shared cap never hold up the installation's reads", async () => {
+    // A test double for the cap: it holds every write until released (other processes used the
+    // installation's writes). Eleven writes wait: more than Octokit's 10 concurrent requests per
+    // installation, so a cap awaited inside a request slot would leave the read no slot.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const cap = { acquire: () => gate };
+    const Limited = withWriteSpacing(ProbotOctokit, { burst: 20, intervalMs: 1_000 }, cap);
+    const octokit = new Limited({
+      auth: { token: "ghs_x" },
+      throttle: { id: "5" },
+      retry: { enabled: false },
+    });
+    nock("https://api.github.com")
+      .post(/\/repos\/o\/r\/issues\/\d+\/comments/)
+      .times(11)
+      .reply(201, { id: 1 })
+      .get("/repos/o/r")
+      .reply(200, {});
+
+    const writes = Array.from({ length: 11 }, (_, issue) =>
+      octokit.rest.issues.createComment({ owner: "o", repo: "r", issue_number: issue, body: "x" }),
+    );
+    const read = await Promise.race([
+      octokit.rest.repos.get({ owner: "o", repo: "r" }).then(() => "answered"),
+      new Promise((resolve) => setTimeout(() => resolve("held"), 2_000)),
+    ]);
+    release();
+    await Promise.all(writes);
+
+    expect(read).toBe("answered");
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+});
+
+describe("withWriteSpacing keys its limits by installation", () => {
+  beforeAll(() => nock.disableNetConnect());
+
+  it("a webhook's Octokit (installation in its auth, no throttle id) does not share one bucket with other installations", async () => {
+    // Probot builds a webhook's context.octokit from the app's options plus the installation in
+    // `auth`, leaving throttle.id at the app's default; keyed by that, every installation's writes
+    // would wait for each other.
+    const Limited = withWriteSpacing(ProbotOctokit, { burst: 1, intervalMs: 10_000 });
+    const client = (installationId: number) =>
+      new Limited({ auth: { appId: 1, privateKey, installationId }, retry: { enabled: false } });
+    const scope = nock("https://api.github.com");
+    for (const installation of [11, 12])
+      scope.post(`/app/installations/${installation}/access_tokens`).reply(201, {
+        token: `ghs_installation_token_${installation}_0123456789abcdef`,
+        expires_at: "2099-01-01T00:00:00Z",
+      });
+    scope
+      .post(/\/repos\/o\/r\/issues\/\d+\/comments/)
+      .times(2)
+      .reply(201, { id: 1 });
+
+    const started = Date.now();
+    await client(11).rest.issues.createComment({ owner: "o", repo: "r", issue_number: 1, body: "x" });
+    await client(12).rest.issues.createComment({ owner: "o", repo: "r", issue_number: 2, body: "x" });
+
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(scope.pendingMocks()).toEqual([]);
   });
 });
