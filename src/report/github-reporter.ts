@@ -63,18 +63,44 @@ export function createGitHubReporter(deps: GitHubReporterDeps): TaskReporter {
     };
   }
 
+  /** Queues GitHub work of a live task after the earlier work; the chain never rejects. */
+  function enqueueOnChain(state: LiveState, label: string, work: () => Promise<void>): Promise<void> {
+    state.chain = state.chain.then(work).catch((error: unknown) => {
+      deps.log.warn({ err: error, taskId: state.task.id }, `${label} failed`);
+    });
+    return state.chain;
+  }
+
   function edit(state: LiveState, progress: ProgressState): Promise<void> {
     state.lastEditAt = Date.now();
-    state.chain = state.chain.then(async () => {
+    return enqueueOnChain(state, "Progress comment edit", async () => {
       const { task, attempt } = state;
       if (task.progress_comment_id === null || !(await deps.tasks.holdsAttempt(task.id, attempt))) return;
       const octokit = await deps.octokitFor(Number(task.installation_id));
       const body = renderProgressComment(task, deps.taskLink(task.id), progress);
-      await updateProgressComment(octokit, deps.redactor, task, body).catch((error: unknown) => {
-        deps.log.warn({ err: error, taskId: task.id }, "Progress comment edit failed");
-      });
+      await updateProgressComment(octokit, deps.redactor, task, body);
     });
-    return state.chain;
+  }
+
+  /** PR tasks: the check run on the head commit moves to in progress. */
+  async function markCheckRunRunning(state: LiveState): Promise<void> {
+    const { task, attempt } = state;
+    if (!task.is_pull_request || task.head_sha === null || task.installation_id === null) return;
+    const octokit = await deps.octokitFor(Number(task.installation_id));
+    const link = deps.taskLink(task.id);
+    const id = await upsertCheckRun(octokit, deps.redactor, {
+      task,
+      headSha: task.head_sha,
+      link,
+      state: { status: "in_progress" },
+      content: { title: "Running", summary: `Task [${task.id}](${link}) is running (attempt ${attempt}).` },
+    });
+    if (
+      task.check_run_id === null &&
+      (await deps.tasks.updateIfAttempt(task.id, attempt, { check_run_id: id }))
+    ) {
+      state.task = { ...state.task, check_run_id: id };
+    }
   }
 
   /** Edits now if the interval passed, else once when it does (latest state wins). */
@@ -117,29 +143,11 @@ export function createGitHubReporter(deps: GitHubReporterDeps): TaskReporter {
         chain: Promise.resolve(),
       };
       live.set(task.id, state);
-      // 1. The comment shows the task running at once.
-      await edit(state, progressOf(state));
-      // 2. The check run (PR tasks: on the head commit) moves to in progress.
-      if (current.is_pull_request && current.head_sha !== null) {
-        const octokit = await deps.octokitFor(task.installation_id);
-        const link = deps.taskLink(task.id);
-        const id = await upsertCheckRun(octokit, deps.redactor, {
-          task: current,
-          headSha: current.head_sha,
-          link,
-          state: { status: "in_progress" },
-          content: {
-            title: "Running",
-            summary: `Task [${task.id}](${link}) is running (attempt ${attempt}).`,
-          },
-        });
-        if (
-          current.check_run_id === null &&
-          (await deps.tasks.updateIfAttempt(task.id, attempt, { check_run_id: id }))
-        ) {
-          state.task = { ...state.task, check_run_id: id };
-        }
-      }
+      // The comment shows the task running and (PR tasks) the check run moves to in progress, in
+      // order on the task's chain but not awaited: the sandbox and the agent never wait for GitHub
+      // (its write cap can hold a write for seconds). onFinished waits for the chain.
+      void edit(state, progressOf(state));
+      void enqueueOnChain(state, "Check run update", () => markCheckRunRunning(state));
     },
 
     onEvent(task, _attempt, event) {
