@@ -1,40 +1,16 @@
 import nock from "nock";
-import { sql } from "kysely";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Db } from "../../src/db/database.ts";
+import { describe, expect, it } from "vitest";
 import { installationPayload, issueCommentPayload, OWNER, REPO } from "../fixtures/github-payloads.ts";
 import {
   API,
-  createHarness,
-  createTestDb,
   mockInstallationToken,
   mockPermission,
   mockRepoConfig,
-  nockProblems,
-  type Harness,
 } from "../support/github-probot-harness.ts";
+import { useGitHubHarness } from "../support/use-github-harness.ts";
 
 describe("GitHub app: permissions, config, help, stop, installations", () => {
-  let db: Db;
-  let harness: Harness;
-
-  beforeAll(async () => {
-    db = await createTestDb();
-    nock.disableNetConnect();
-  });
-  afterAll(async () => {
-    nock.enableNetConnect();
-    await db.destroy();
-  });
-  beforeEach(async () => {
-    await sql`truncate tasks, webhook_deliveries, installations cascade`.execute(db);
-    harness = await createHarness(db);
-  });
-  afterEach(() => {
-    const problems = nockProblems(harness);
-    nock.cleanAll();
-    expect(problems).toEqual([]);
-  });
+  const world = useGitHubHarness();
 
   function collectComments(scope: nock.Scope, into: string[], times = 1): nock.Scope {
     return scope
@@ -62,16 +38,19 @@ describe("GitHub app: permissions, config, help, stop, installations", () => {
     );
     collectComments(scope, replies);
 
-    await harness.receive(
+    await world.harness.receive(
       "issue_comment",
       issueCommentPayload({ body: "/agent delete everything", login: "mallory" }),
     );
 
-    expect(await db.selectFrom("tasks").select("id").execute()).toEqual([]);
+    expect(await world.db.selectFrom("tasks").select("id").execute()).toEqual([]);
     expect(replies).toEqual([
       "@mallory only people with write access to this repository can start Cloud Agent.",
     ]);
-    const delivery = await db.selectFrom("webhook_deliveries").select("outcome").executeTakeFirstOrThrow();
+    const delivery = await world.db
+      .selectFrom("webhook_deliveries")
+      .select("outcome")
+      .executeTakeFirstOrThrow();
     expect(delivery.outcome).toBe("refused");
   });
 
@@ -82,7 +61,10 @@ describe("GitHub app: permissions, config, help, stop, installations", () => {
       .reply(404, { message: "Not Found" });
     collectComments(scope, replies);
 
-    await harness.receive("issue_comment", issueCommentPayload({ body: "/agent go", login: "stranger" }));
+    await world.harness.receive(
+      "issue_comment",
+      issueCommentPayload({ body: "/agent go", login: "stranger" }),
+    );
 
     expect(replies[0]).toContain("only people with write access");
   });
@@ -98,9 +80,12 @@ describe("GitHub app: permissions, config, help, stop, installations", () => {
       .post(`/repos/${OWNER}/${REPO}/issues/comments/492700400/reactions`, { content: "-1" })
       .reply(201, {});
 
-    await harness.receive("issue_comment", issueCommentPayload({ body: "/agent go", login: "mallory" }));
+    await world.harness.receive(
+      "issue_comment",
+      issueCommentPayload({ body: "/agent go", login: "mallory" }),
+    );
 
-    expect(await db.selectFrom("tasks").select("id").execute()).toEqual([]);
+    expect(await world.db.selectFrom("tasks").select("id").execute()).toEqual([]);
   });
 
   it("accepts the maintain role", async () => {
@@ -120,9 +105,9 @@ describe("GitHub app: permissions, config, help, stop, installations", () => {
       .query(true)
       .reply(200, []);
 
-    await harness.receive("issue_comment", issueCommentPayload({ body: "/agent go" }));
+    await world.harness.receive("issue_comment", issueCommentPayload({ body: "/agent go" }));
 
-    expect(await db.selectFrom("tasks").select("id").execute()).toHaveLength(1);
+    expect(await world.db.selectFrom("tasks").select("id").execute()).toHaveLength(1);
   });
 
   it("narrows who may trigger to allowed_users", async () => {
@@ -136,9 +121,9 @@ describe("GitHub app: permissions, config, help, stop, installations", () => {
     );
     collectComments(scope, replies);
 
-    await harness.receive("issue_comment", issueCommentPayload({ body: "/agent go" }));
+    await world.harness.receive("issue_comment", issueCommentPayload({ body: "/agent go" }));
 
-    expect(await db.selectFrom("tasks").select("id").execute()).toEqual([]);
+    expect(await world.db.selectFrom("tasks").select("id").execute()).toEqual([]);
     expect(replies[0]).toContain("limits who can start Cloud Agent");
   });
 
@@ -170,9 +155,9 @@ describe("GitHub app: permissions, config, help, stop, installations", () => {
       .query(true)
       .reply(200, []);
 
-    await harness.receive("issue_comment", issueCommentPayload({ body: "/agent go" }));
+    await world.harness.receive("issue_comment", issueCommentPayload({ body: "/agent go" }));
 
-    const task = await db.selectFrom("tasks").selectAll().executeTakeFirstOrThrow();
+    const task = await world.db.selectFrom("tasks").selectAll().executeTakeFirstOrThrow();
     expect(task.work_branch).toBe("bots/issue-1-spelling-error-in-the-readme-file");
     expect(task.options).toMatchObject({
       model: "claude-sonnet-4-5",
@@ -201,9 +186,9 @@ describe("GitHub app: permissions, config, help, stop, installations", () => {
     );
     collectComments(scope, replies);
 
-    await harness.receive("issue_comment", issueCommentPayload({ body: "/agent go" }));
+    await world.harness.receive("issue_comment", issueCommentPayload({ body: "/agent go" }));
 
-    expect(await db.selectFrom("tasks").select("id").execute()).toEqual([]);
+    expect(await world.db.selectFrom("tasks").select("id").execute()).toEqual([]);
     expect(replies[0]).toContain("`.github/cloud-agent.yml` is not valid");
     expect(replies[0]).toContain(problem);
   });
@@ -221,16 +206,16 @@ describe("GitHub app: permissions, config, help, stop, installations", () => {
       replies,
     );
 
-    await harness.receive("issue_comment", issueCommentPayload({ body }));
+    await world.harness.receive("issue_comment", issueCommentPayload({ body }));
 
     expect(replies[0]).toContain("`/agent stop`");
-    expect(await db.selectFrom("tasks").select("id").execute()).toEqual([]);
+    expect(await world.db.selectFrom("tasks").select("id").execute()).toEqual([]);
   });
 
   it("/agent stop cancels the queued and waiting tasks of the issue and finishes their comments", async () => {
     const ids = [crypto.randomUUID(), crypto.randomUUID()];
     for (const [index, id] of ids.entries()) {
-      await db
+      await world.db
         .insertInto("tasks")
         .values({
           id,
@@ -280,9 +265,9 @@ describe("GitHub app: permissions, config, help, stop, installations", () => {
       .post(`/repos/${OWNER}/${REPO}/issues/comments/492700400/reactions`, { content: "+1" })
       .reply(201, {});
 
-    await harness.receive("issue_comment", issueCommentPayload({ body: "/agent stop" }));
+    await world.harness.receive("issue_comment", issueCommentPayload({ body: "/agent stop" }));
 
-    const statuses = await db.selectFrom("tasks").select("status").execute();
+    const statuses = await world.db.selectFrom("tasks").select("status").execute();
     expect(statuses.map((row) => row.status)).toEqual(["cancelled", "cancelled"]);
     expect(edits).toHaveLength(2);
     for (const edit of edits) expect(edit).toContain("cancelled by @Codertocat");
@@ -301,32 +286,32 @@ describe("GitHub app: permissions, config, help, stop, installations", () => {
       replies,
     );
 
-    await harness.receive("issue_comment", issueCommentPayload({ body: "/agent stop" }));
+    await world.harness.receive("issue_comment", issueCommentPayload({ body: "/agent stop" }));
 
     expect(replies).toEqual(["**Cloud Agent**: nothing is running or queued here."]);
   });
 
   it("keeps the installations table current", async () => {
-    await harness.receive("installation", installationPayload("created"));
-    const created = await db
+    await world.harness.receive("installation", installationPayload("created"));
+    const created = await world.db
       .selectFrom("installations")
       .selectAll()
       .where("id", "=", 957387)
       .executeTakeFirstOrThrow();
-    await harness.receive("installation", {
+    await world.harness.receive("installation", {
       ...installationPayload("suspend"),
       installation: { ...installationPayload("suspend").installation, id: 957387 },
     });
-    const suspended = await db
+    const suspended = await world.db
       .selectFrom("installations")
       .selectAll()
       .where("id", "=", 957387)
       .executeTakeFirstOrThrow();
-    await harness.receive("installation", {
+    await world.harness.receive("installation", {
       ...installationPayload("deleted"),
       installation: { ...installationPayload("deleted").installation, id: 957387 },
     });
-    const deleted = await db
+    const deleted = await world.db
       .selectFrom("installations")
       .selectAll()
       .where("id", "=", 957387)

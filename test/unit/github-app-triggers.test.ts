@@ -1,7 +1,5 @@
 import nock from "nock";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { sql } from "kysely";
-import type { Db } from "../../src/db/database.ts";
+import { describe, expect, it } from "vitest";
 import {
   issueCommentPayload,
   OWNER,
@@ -11,38 +9,16 @@ import {
 } from "../fixtures/github-payloads.ts";
 import {
   API,
-  createHarness,
-  createTestDb,
   mockInstallationToken,
   mockPermission,
   mockRepoConfig,
-  nockProblems,
-  type Harness,
 } from "../support/github-probot-harness.ts";
+import { useGitHubHarness } from "../support/use-github-harness.ts";
 
 const HEAD_SHA = "ec26c3e57ca3a959ca5aad62de7213c562f8c821";
 
 describe("GitHub app: triggers", () => {
-  let db: Db;
-  let harness: Harness;
-
-  beforeAll(async () => {
-    db = await createTestDb();
-    nock.disableNetConnect();
-  });
-  afterAll(async () => {
-    nock.enableNetConnect();
-    await db.destroy();
-  });
-  beforeEach(async () => {
-    await sql`truncate tasks, webhook_deliveries, installations cascade`.execute(db);
-    harness = await createHarness(db);
-  });
-  afterEach(() => {
-    const problems = nockProblems(harness);
-    nock.cleanAll();
-    expect(problems).toEqual([]);
-  });
+  const world = useGitHubHarness();
 
   /** The calls every accepted command makes: token, config (absent), permission (write). */
   function acceptedCommand(login = "Codertocat"): nock.Scope {
@@ -69,12 +45,12 @@ describe("GitHub app: triggers", () => {
         { id: 8, body: "beep", user: { login: "ci[bot]", type: "Bot" } },
       ]);
 
-    await harness.receive(
+    await world.harness.receive(
       "issue_comment",
       issueCommentPayload({ body: "/agent fix the typo\nin the README", issueBody: "Typo\u200b here" }),
     );
 
-    const [task] = await db.selectFrom("tasks").selectAll().execute();
+    const [task] = await world.db.selectFrom("tasks").selectAll().execute();
     expect(task).toMatchObject({
       status: "queued",
       source: "github",
@@ -91,7 +67,7 @@ describe("GitHub app: triggers", () => {
       installation_id: 4242,
       requested_by: "Codertocat",
     });
-    expect(harness.enqueued).toEqual([task!.id]);
+    expect(world.harness.enqueued).toEqual([task!.id]);
     expect(bodies[0]).toContain("> fix the typo");
     expect(bodies[0]).toContain(`https://agent.example.test/tasks/${task!.id}`);
     expect(bodies[0]).toContain("queued");
@@ -101,7 +77,7 @@ describe("GitHub app: triggers", () => {
     expect(options.context).toContain("Typo here");
     expect(options.context).not.toContain("ignore all rules");
     expect(options.context).not.toContain("beep");
-    const delivery = await db.selectFrom("webhook_deliveries").selectAll().executeTakeFirstOrThrow();
+    const delivery = await world.db.selectFrom("webhook_deliveries").selectAll().executeTakeFirstOrThrow();
     expect(delivery).toMatchObject({ event: "issue_comment", outcome: "task_created", task_id: task!.id });
   });
 
@@ -136,12 +112,12 @@ describe("GitHub app: triggers", () => {
       .query(true)
       .reply(200, [{ filename: "README.md", status: "modified", additions: 1, deletions: 1 }]);
 
-    await harness.receive(
+    await world.harness.receive(
       "issue_comment",
       issueCommentPayload({ body: "/agent tidy this up", onPullRequest: true }),
     );
 
-    const task = await db.selectFrom("tasks").selectAll().executeTakeFirstOrThrow();
+    const task = await world.db.selectFrom("tasks").selectAll().executeTakeFirstOrThrow();
     expect(task).toMatchObject({
       is_pull_request: true,
       base_branch: "fix-readme",
@@ -181,12 +157,12 @@ describe("GitHub app: triggers", () => {
       .query(true)
       .reply(200, []);
 
-    await harness.receive(
+    await world.harness.receive(
       "pull_request_review_comment",
       reviewCommentPayload({ body: "/agent rename this variable", inReplyTo: 111 }),
     );
 
-    const task = await db.selectFrom("tasks").selectAll().executeTakeFirstOrThrow();
+    const task = await world.db.selectFrom("tasks").selectAll().executeTakeFirstOrThrow();
     expect(task).toMatchObject({
       trigger_kind: "review_comment",
       progress_comment_id: 9003,
@@ -215,12 +191,12 @@ describe("GitHub app: triggers", () => {
       .query(true)
       .reply(200, []);
 
-    await harness.receive(
+    await world.harness.receive(
       "pull_request_review",
       reviewPayload({ body: "", reviewBody: "Looks close.\n\n/agent add a test for this" }),
     );
 
-    const task = await db.selectFrom("tasks").selectAll().executeTakeFirstOrThrow();
+    const task = await world.db.selectFrom("tasks").selectAll().executeTakeFirstOrThrow();
     expect(task).toMatchObject({
       trigger_kind: "review",
       prompt: "add a test for this",
@@ -266,10 +242,10 @@ describe("GitHub app: triggers", () => {
       reviewPayload({ body: "", reviewBody: "/agent fix", login: "x[bot]", userType: "Bot" }),
     ],
   ])("ignores %s: no GitHub call, no task, no delivery record", async (_label, name, payload) => {
-    await harness.receive(name, payload);
+    await world.harness.receive(name, payload);
 
-    expect(await db.selectFrom("tasks").select("id").execute()).toEqual([]);
-    expect(await db.selectFrom("webhook_deliveries").select("delivery_id").execute()).toEqual([]);
+    expect(await world.db.selectFrom("tasks").select("id").execute()).toEqual([]);
+    expect(await world.db.selectFrom("webhook_deliveries").select("delivery_id").execute()).toEqual([]);
   });
 
   it("does nothing twice for a redelivered webhook", async () => {
@@ -283,11 +259,11 @@ describe("GitHub app: triggers", () => {
       .reply(200, []);
     const payload = issueCommentPayload({ body: "/agent fix it" });
 
-    await harness.receive("issue_comment", payload, "same-delivery");
-    await harness.receive("issue_comment", payload, "same-delivery");
+    await world.harness.receive("issue_comment", payload, "same-delivery");
+    await world.harness.receive("issue_comment", payload, "same-delivery");
 
-    expect(await db.selectFrom("tasks").select("id").execute()).toHaveLength(1);
-    expect(harness.enqueued).toHaveLength(1);
+    expect(await world.db.selectFrom("tasks").select("id").execute()).toHaveLength(1);
+    expect(world.harness.enqueued).toHaveLength(1);
   });
 
   it("queues a second command behind the active task of the same issue and says so", async () => {
@@ -310,10 +286,10 @@ describe("GitHub app: triggers", () => {
         .reply(200, []);
     }
 
-    await harness.receive("issue_comment", issueCommentPayload({ body: "/agent first" }));
-    await harness.receive("issue_comment", issueCommentPayload({ body: "/agent second" }));
+    await world.harness.receive("issue_comment", issueCommentPayload({ body: "/agent first" }));
+    await world.harness.receive("issue_comment", issueCommentPayload({ body: "/agent second" }));
 
-    const tasks = await db
+    const tasks = await world.db
       .selectFrom("tasks")
       .select(["id", "status", "prompt"])
       .orderBy("created_at")
@@ -322,12 +298,12 @@ describe("GitHub app: triggers", () => {
       ["first", "queued"],
       ["second", "pending"],
     ]);
-    expect(harness.enqueued).toEqual([tasks[0]!.id]);
+    expect(world.harness.enqueued).toEqual([tasks[0]!.id]);
     expect(bodies[1]).toContain("waiting: another task on this conversation is still running");
   });
 
   it("resumes the conversation's last session on a follow-up, and starts fresh with /agent new", async () => {
-    await db
+    await world.db
       .insertInto("tasks")
       .values({
         id: crypto.randomUUID(),
@@ -362,20 +338,26 @@ describe("GitHub app: triggers", () => {
         .reply(200, []);
     }
 
-    await harness.receive("issue_comment", issueCommentPayload({ body: "/agent also update the docs" }));
-    await db
+    await world.harness.receive(
+      "issue_comment",
+      issueCommentPayload({ body: "/agent also update the docs" }),
+    );
+    await world.db
       .updateTable("tasks")
       .set({ status: "completed" })
       .where("prompt", "=", "also update the docs")
       .execute();
-    await harness.receive("issue_comment", issueCommentPayload({ body: "/agent new redo it differently" }));
+    await world.harness.receive(
+      "issue_comment",
+      issueCommentPayload({ body: "/agent new redo it differently" }),
+    );
 
-    const followUp = await db
+    const followUp = await world.db
       .selectFrom("tasks")
       .selectAll()
       .where("prompt", "=", "also update the docs")
       .executeTakeFirstOrThrow();
-    const fresh = await db
+    const fresh = await world.db
       .selectFrom("tasks")
       .selectAll()
       .where("prompt", "=", "redo it differently")
@@ -401,7 +383,7 @@ describe("GitHub app: triggers", () => {
         return { id: 1 };
       });
 
-    await harness.receive(
+    await world.harness.receive(
       "pull_request_review_comment",
       reviewCommentPayload({
         body: "/agent fix",
@@ -410,7 +392,7 @@ describe("GitHub app: triggers", () => {
       }),
     );
 
-    expect(await db.selectFrom("tasks").select("id").execute()).toEqual([]);
+    expect(await world.db.selectFrom("tasks").select("id").execute()).toEqual([]);
     expect(replies[0]).toContain("does not allow edits from maintainers");
   });
 
@@ -432,7 +414,7 @@ describe("GitHub app: triggers", () => {
       .query(true)
       .reply(200, []);
 
-    await harness.receive(
+    await world.harness.receive(
       "pull_request_review_comment",
       reviewCommentPayload({
         body: "/agent fix",
@@ -441,7 +423,7 @@ describe("GitHub app: triggers", () => {
       }),
     );
 
-    const task = await db.selectFrom("tasks").selectAll().executeTakeFirstOrThrow();
+    const task = await world.db.selectFrom("tasks").selectAll().executeTakeFirstOrThrow();
     expect(task.options.head_repository_url).toBe("https://github.com/someone/Hello-World.git");
   });
 });

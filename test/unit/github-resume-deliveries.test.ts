@@ -1,63 +1,40 @@
 import { sql } from "kysely";
-import nock from "nock";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Db } from "../../src/db/database.ts";
+import { describe, expect, it } from "vitest";
 import type { BackgroundWork } from "../../src/github/background-work.ts";
 import { claimDelivery } from "../../src/github/record-delivery.ts";
 import { resumeAcceptedDeliveries } from "../../src/github/resume-accepted-deliveries.ts";
 import { issueCommentPayload, OWNER, REPO } from "../fixtures/github-payloads.ts";
 import {
   createHarness,
-  createTestDb,
   mockInstallationToken,
   mockPermission,
   mockRepoConfig,
-  nockProblems,
-  type Harness,
 } from "../support/github-probot-harness.ts";
+import { useGitHubHarness } from "../support/use-github-harness.ts";
 
 /** A process that answers the webhook and dies before its after-the-answer work runs. */
 const dyingProcess: BackgroundWork = { run: () => undefined, idle: () => Promise.resolve(), size: 0 };
 
 describe("resumeAcceptedDeliveries: commands whose process died after the answer", () => {
-  let db: Db;
-  let harness: Harness;
-
-  beforeAll(async () => {
-    db = await createTestDb();
-    nock.disableNetConnect();
-  });
-  afterAll(async () => {
-    nock.enableNetConnect();
-    await db.destroy();
-  });
-  beforeEach(async () => {
-    await sql`truncate tasks, webhook_deliveries, installations cascade`.execute(db);
-    harness = await createHarness(db);
-  });
-  afterEach(() => {
-    const problems = nockProblems(harness);
-    nock.cleanAll();
-    expect(problems).toEqual([]);
-  });
+  const world = useGitHubHarness();
 
   async function answeredThenDied(id: string): Promise<void> {
-    const dead = await createHarness(db, { background: dyingProcess });
+    const dead = await createHarness(world.db, { background: dyingProcess });
     await dead.receive("issue_comment", issueCommentPayload({ body: "/agent fix the typo" }), id);
   }
 
   const expireLeases = () =>
-    sql`update webhook_deliveries set lease_until = now() - interval '1 second'`.execute(db);
+    sql`update webhook_deliveries set lease_until = now() - interval '1 second'`.execute(world.db);
 
   const resume = () =>
     resumeAcceptedDeliveries({
-      github: harness.deps,
-      octokitFor: (installationId) => harness.probot.auth(installationId),
+      github: world.harness.deps,
+      octokitFor: (installationId) => world.harness.probot.auth(installationId),
     });
 
   it("finishes the command on another process once the lease ran out: one task, 👀 and the progress comment", async () => {
     await answeredThenDied("d-1");
-    expect(await db.selectFrom("tasks").select("id").execute()).toEqual([]);
+    expect(await world.db.selectFrom("tasks").select("id").execute()).toEqual([]);
     // Within the lease nothing happens (the answering process may still be working on it).
     expect(await resume()).toEqual({ resumed: [], settled: [], gaveUp: [] });
 
@@ -80,21 +57,21 @@ describe("resumeAcceptedDeliveries: commands whose process died after the answer
     const result = await resume();
 
     expect(result).toEqual({ resumed: ["d-1"], settled: [], gaveUp: [] });
-    const tasks = await db.selectFrom("tasks").selectAll().execute();
+    const tasks = await world.db.selectFrom("tasks").selectAll().execute();
     expect(tasks).toHaveLength(1);
     expect(tasks[0]).toMatchObject({ status: "queued", prompt: "fix the typo", progress_comment_id: 9001 });
-    expect(harness.enqueued).toEqual([tasks[0]!.id]);
-    const delivery = await db.selectFrom("webhook_deliveries").selectAll().executeTakeFirstOrThrow();
+    expect(world.harness.enqueued).toEqual([tasks[0]!.id]);
+    const delivery = await world.db.selectFrom("webhook_deliveries").selectAll().executeTakeFirstOrThrow();
     expect(delivery).toMatchObject({ outcome: "task_created", task_id: tasks[0]!.id, attempts: 1 });
     // The answering process, were it only slow, can no longer take it.
-    expect(await claimDelivery(db, "d-1", 0)).toBe(false);
+    expect(await claimDelivery(world.db, "d-1", 0)).toBe(false);
     expect(await resume()).toEqual({ resumed: [], settled: [], gaveUp: [] });
   });
 
   it("only settles a command whose task was created before the process died (no second task)", async () => {
     await answeredThenDied("d-2");
     // The task exists (created by the dead process) but the delivery's outcome was never written.
-    const task = await harness.deps.tasks.createTask({
+    const task = await world.harness.deps.tasks.createTask({
       repository_url: `https://github.com/${OWNER}/${REPO}.git`,
       prompt: "fix the typo",
       source: "github",
@@ -107,31 +84,34 @@ describe("resumeAcceptedDeliveries: commands whose process died after the answer
     await expireLeases();
 
     expect(await resume()).toEqual({ resumed: [], settled: ["d-2"], gaveUp: [] });
-    expect(await db.selectFrom("tasks").select("id").execute()).toHaveLength(1);
-    const delivery = await db.selectFrom("webhook_deliveries").selectAll().executeTakeFirstOrThrow();
+    expect(await world.db.selectFrom("tasks").select("id").execute()).toHaveLength(1);
+    const delivery = await world.db.selectFrom("webhook_deliveries").selectAll().executeTakeFirstOrThrow();
     expect(delivery).toMatchObject({ outcome: "task_created", task_id: task.id });
   });
 
   it("gives up on a command after three attempts and on a row it cannot read, marking them failed", async () => {
     await answeredThenDied("d-3");
     await answeredThenDied("d-4");
-    await sql`update webhook_deliveries set attempts = 3 where delivery_id = 'd-3'`.execute(db);
+    await sql`update webhook_deliveries set attempts = 3 where delivery_id = 'd-3'`.execute(world.db);
     await sql`update webhook_deliveries set work = '{"version":1,"trigger":{}}'::jsonb where delivery_id = 'd-4'`.execute(
-      db,
+      world.db,
     );
     await expireLeases();
 
     const result = await resume();
 
     expect(result.gaveUp.sort()).toEqual(["d-3", "d-4"]);
-    const outcomes = await db.selectFrom("webhook_deliveries").select(["delivery_id", "outcome"]).execute();
+    const outcomes = await world.db
+      .selectFrom("webhook_deliveries")
+      .select(["delivery_id", "outcome"])
+      .execute();
     expect(outcomes.map((row) => row.outcome)).toEqual(["failed", "failed"]);
-    expect(await db.selectFrom("tasks").select("id").execute()).toEqual([]);
+    expect(await world.db.selectFrom("tasks").select("id").execute()).toEqual([]);
   });
 
   it("a redelivery of an interrupted command is still ignored (the delivery id is recorded)", async () => {
     await answeredThenDied("d-5");
-    await harness.receive("issue_comment", issueCommentPayload({ body: "/agent fix the typo" }), "d-5");
-    expect(await db.selectFrom("tasks").select("id").execute()).toEqual([]);
+    await world.harness.receive("issue_comment", issueCommentPayload({ body: "/agent fix the typo" }), "d-5");
+    expect(await world.db.selectFrom("tasks").select("id").execute()).toEqual([]);
   });
 });
