@@ -1,9 +1,9 @@
-import { spawn } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { runJsonChild } from "./json-child.ts";
 import { WEBHOOK_SECRET } from "../../test/e2e/github-app-support.ts";
 import { faultEnv } from "../../test/fault/support/fault-env.ts";
 import { startRedisServer, type RedisServer } from "../../test/fault/support/redis-server.ts";
@@ -106,16 +106,5 @@ export function sendWebhookBurst(input: {
   payloads: readonly unknown[];
   spreadMs: number;
 }): Promise<Array<{ status: number; ms: number; deliveryId: string }>> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BURST_CLIENT], { stdio: ["pipe", "pipe", "inherit"] });
-    let output = "";
-    child.stdout.setEncoding("utf8");
-    child.stdout.on("data", (chunk: string) => (output += chunk));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code !== 0) return reject(new Error(`burst client exited with ${code}`));
-      resolve(JSON.parse(output) as Array<{ status: number; ms: number; deliveryId: string }>);
-    });
-    child.stdin.end(JSON.stringify(input));
-  });
+  return runJsonChild(BURST_CLIENT, input);
 }

@@ -1,5 +1,6 @@
 import { Agent, request } from "node:http";
 import type { LoadOptions, LoadResult } from "./http-load.ts";
+import { readJsonFromStdin } from "./json-child.ts";
 
 /**
  * The load generator, run as its own process by http-load.ts (so it never shares an event loop or a
@@ -13,17 +14,7 @@ import type { LoadOptions, LoadResult } from "./http-load.ts";
  */
 const TICK_MS = 1;
 
-function readStdin(): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = "";
-    process.stdin.setEncoding("utf8");
-    process.stdin.on("data", (chunk: string) => (text += chunk));
-    process.stdin.on("end", () => resolve(text));
-    process.stdin.on("error", reject);
-  });
-}
-
-const options = JSON.parse(await readStdin()) as LoadOptions;
+const options = await readJsonFromStdin<LoadOptions>();
 const url = new URL(options.url);
 if (url.hostname !== "127.0.0.1") throw new Error("load is for 127.0.0.1 only");
 const agent = new Agent({ keepAlive: true, maxSockets: options.connections });

@@ -1,5 +1,5 @@
-import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { runJsonChild } from "./json-child.ts";
 
 /**
  * HTTP load on 127.0.0.1 from a separate process (http-load-client.ts), so the load generator does
@@ -35,16 +35,5 @@ export interface LoadOptions {
 const CLIENT = fileURLToPath(new URL("./http-load-client.ts", import.meta.url));
 
 export function runHttpLoad(options: LoadOptions): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLIENT], { stdio: ["pipe", "pipe", "inherit"] });
-    let output = "";
-    child.stdout.setEncoding("utf8");
-    child.stdout.on("data", (chunk: string) => (output += chunk));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code !== 0) return reject(new Error(`load client exited with ${code}`));
-      resolve(JSON.parse(output) as LoadResult);
-    });
-    child.stdin.end(JSON.stringify(options));
-  });
+  return runJsonChild<LoadResult>(CLIENT, options);
 }

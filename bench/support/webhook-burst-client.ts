@@ -1,5 +1,6 @@
 import { createHmac, randomUUID } from "node:crypto";
 import { request } from "node:http";
+import { readJsonFromStdin } from "./json-child.ts";
 
 /**
  * Sends a burst of signed webhook deliveries from its own process (so the sender never shares the
@@ -16,17 +17,7 @@ interface BurstInput {
   readonly spreadMs?: number;
 }
 
-function readStdin(): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = "";
-    process.stdin.setEncoding("utf8");
-    process.stdin.on("data", (chunk: string) => (text += chunk));
-    process.stdin.on("end", () => resolve(text));
-    process.stdin.on("error", reject);
-  });
-}
-
-const input = JSON.parse(await readStdin()) as BurstInput;
+const input = await readJsonFromStdin<BurstInput>();
 const url = new URL(input.url);
 if (url.hostname !== "127.0.0.1") throw new Error("bursts are for 127.0.0.1 only");
 const prepared = input.payloads.map((payload) => {
