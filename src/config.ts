@@ -67,6 +67,8 @@ const EnvSchema = z.object({
   SHUTDOWN_GRACE: positiveInt(30),
   /** Apply pending migrations when a process starts. Default true. */
   MIGRATE_ON_START: booleanFlag(true),
+  /** Seconds the web process that answered a GitHub command owns it; then another finishes it. Default 300. */
+  COMMAND_LEASE: positiveInt(300),
   /** GitHub App id (Probot). Unset → the GitHub App is off and the setup page is served. */
   APP_ID: optionalString.pipe(z.string().regex(/^\d+$/, "must be a number").optional()),
   /** GitHub App private key (PEM, \n escapes allowed). */
@@ -156,6 +158,8 @@ export interface Config {
     readonly clientId: string | undefined;
     readonly clientSecret: string | undefined;
     readonly token: string | undefined;
+    /** How long the process that answered a command owns it before another may resume it. */
+    readonly commandLeaseMs: number;
   };
   readonly sandbox: {
     readonly provider: "local" | "novita";
@@ -235,6 +239,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       clientId: e.GITHUB_CLIENT_ID,
       clientSecret: e.GITHUB_CLIENT_SECRET,
       token: e.GITHUB_TOKEN,
+      commandLeaseMs: e.COMMAND_LEASE * 1000,
     }),
     sandbox: Object.freeze({
       provider: e.SANDBOX_PROVIDER ?? (e.NOVITA_API_KEY === undefined ? "local" : "novita"),

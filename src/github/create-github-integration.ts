@@ -107,6 +107,7 @@ export function createGitHubIntegration(deps: GitHubIntegrationDeps): GitHubInte
     redactor: deps.redactor,
     log,
     background,
+    commandLeaseMs: github.commandLeaseMs,
   };
   const app = createGitHubApp(githubDeps);
   const middleware = createNodeMiddleware(app, { probot, webhooksPath: WEBHOOK_PATH });

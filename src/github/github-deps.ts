@@ -19,6 +19,8 @@ export interface GitHubDeps {
   readonly log: Logger;
   /** Work that runs after the webhook response (acknowledgement, task creation). */
   readonly background: BackgroundWork;
+  /** How long the process that answered a command owns it (COMMAND_LEASE); default 5 minutes. */
+  readonly commandLeaseMs?: number;
   /** The app's own slug (`<slug>[bot]` comments are never commands). */
   readonly appSlug?: string;
 }

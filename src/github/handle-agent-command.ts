@@ -28,14 +28,14 @@ export async function handleAgentCommand(
   // 3. The delivery id is recorded once; a redelivered webhook stops here (idempotency). The row
   //    keeps the command and a lease: if this process dies before finishing, another resumes it.
   const delivery = { id: trigger.deliveryId, event: trigger.event, action: "created" };
-  if (!(await recordDelivery(deps.db, delivery, { trigger, command }))) {
+  if (!(await recordDelivery(deps.db, delivery, { trigger, command }, deps.commandLeaseMs))) {
     log.info({ command: command.kind }, "Duplicate delivery ignored");
     return;
   }
   // 4. Permission, config, task and feedback: after the response (see processAgentCommand), once
   //    this process holds the command (a resume elsewhere may have taken it while it waited).
   deps.background.run("agent-command", async () => {
-    if (!(await claimDelivery(deps.db, trigger.deliveryId, 0))) {
+    if (!(await claimDelivery(deps.db, trigger.deliveryId, 0, deps.commandLeaseMs))) {
       log.info({ command: command.kind }, "Command taken over by another process");
       return;
     }

@@ -6,8 +6,12 @@ import { toDeliveryWorkJson, type DeliveryWork } from "./delivery-work.ts";
 export type DeliveryOutcome =
   "accepted" | "task_created" | "task_waiting" | "stopped" | "help" | "refused" | "invalid_config" | "failed";
 
-/** How long the process that answered a command owns it before another may resume it. */
-export const DELIVERY_LEASE_MS = 5 * 60 * 1000;
+/** How long the process that answered a command owns it before another may resume it (COMMAND_LEASE). */
+export const DEFAULT_DELIVERY_LEASE_MS = 5 * 60 * 1000;
+
+function leaseUntil(leaseMs: number) {
+  return sql<Date>`now() + ${sql.lit(`${Math.round(leaseMs)} milliseconds`)}::interval`;
+}
 
 /**
  * Records an X-GitHub-Delivery id; false when it was seen before (a redelivery), so the caller does
@@ -18,6 +22,7 @@ export async function recordDelivery(
   db: DbOrTrx,
   delivery: { id: string; event: string; action: string | null },
   work?: DeliveryWork,
+  leaseMs = DEFAULT_DELIVERY_LEASE_MS,
 ): Promise<boolean> {
   const inserted = await db
     .insertInto("webhook_deliveries")
@@ -30,7 +35,7 @@ export async function recordDelivery(
         ? {}
         : {
             work: JSON.stringify(toDeliveryWorkJson(work)),
-            lease_until: sql<Date>`now() + ${sql.lit(`${DELIVERY_LEASE_MS} milliseconds`)}::interval`,
+            lease_until: leaseUntil(leaseMs),
           }),
     })
     .onConflict((conflict) => conflict.column("delivery_id").doNothing())
@@ -44,12 +49,17 @@ export async function recordDelivery(
  * `attempts` matches (fencing), so the process that answered and a process resuming it never both
  * run it. Renews the lease.
  */
-export async function claimDelivery(db: DbOrTrx, deliveryId: string, attempts: number): Promise<boolean> {
+export async function claimDelivery(
+  db: DbOrTrx,
+  deliveryId: string,
+  attempts: number,
+  leaseMs = DEFAULT_DELIVERY_LEASE_MS,
+): Promise<boolean> {
   const claimed = await db
     .updateTable("webhook_deliveries")
     .set({
       attempts: attempts + 1,
-      lease_until: sql<Date>`now() + ${sql.lit(`${DELIVERY_LEASE_MS} milliseconds`)}::interval`,
+      lease_until: leaseUntil(leaseMs),
     })
     .where("delivery_id", "=", deliveryId)
     .where("outcome", "=", "accepted")

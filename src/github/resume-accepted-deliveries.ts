@@ -45,7 +45,7 @@ export async function resumeAcceptedDeliveries(
   for (const row of rows) {
     const rowLog = log.child({ deliveryId: row.delivery_id });
     // 2. Take it (fenced); another replica may have taken it a moment ago.
-    if (!(await claimDelivery(db, row.delivery_id, row.attempts))) continue;
+    if (!(await claimDelivery(db, row.delivery_id, row.attempts, deps.github.commandLeaseMs))) continue;
     // 3. Give up on a command that keeps failing, or a row this version cannot read.
     const parsed = parseDeliveryWork(row.work);
     if (row.attempts >= maxAttempts || !parsed.ok) {
