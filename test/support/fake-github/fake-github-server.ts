@@ -42,6 +42,8 @@ export interface FakeGitHub {
   branchSha(owner: string, repo: string, branch: string): Promise<string | null>;
   /** Git requests rejected for a missing or unknown token. */
   readonly gitDenied: string[];
+  /** Holds matching REST requests unanswered until `release()` (a slow GitHub, for fault tests). */
+  hold(match: (method: string, path: string) => boolean): { held(): number; release(): void };
   close(): Promise<void>;
 }
 
@@ -55,6 +57,11 @@ export async function startFakeGitHub(
   );
   const git = await startGitServer({ auth: null });
   const gitDenied: string[] = [];
+  const holds = new Set<{
+    match: (method: string, path: string) => boolean;
+    gate: Promise<void>;
+    count: number;
+  }>();
   let url = "";
   const branchSha = (owner: string, repo: string, branch: string) =>
     git.branchSha(`${owner}/${repo}`, branch);
@@ -71,9 +78,13 @@ export async function startFakeGitHub(
       const method = req.method ?? "GET";
       const installation = installationOf(req.headers.authorization);
       const refused = limiter.admit(method, parsed.pathname, installation);
+      const hold = [...holds].find((entry) => entry.match(method, parsed.pathname));
+      if (hold !== undefined) hold.count += 1;
       const answer =
         refused === null
-          ? handleRest(req, parsed).finally(() => limiter.done())
+          ? (hold?.gate ?? Promise.resolve())
+              .then(() => handleRest(req, parsed))
+              .finally(() => limiter.done())
           : readBody(req).then(() => refused);
       void answer.then(([status, body, headers]) => {
         state.requests.push({ method, path: parsed.pathname, at: Date.now(), status, installation });
@@ -149,6 +160,18 @@ export async function startFakeGitHub(
     state,
     git,
     gitDenied,
+    hold(match) {
+      let release!: () => void;
+      const entry = { match, gate: new Promise<void>((resolve) => (release = resolve)), count: 0 };
+      holds.add(entry);
+      return {
+        held: () => entry.count,
+        release() {
+          holds.delete(entry);
+          release();
+        },
+      };
+    },
     branchSha,
     async createRepo(input) {
       await git.createRepo(`${input.owner}/${input.name}`, input.files, {
