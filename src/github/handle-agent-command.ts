@@ -27,8 +27,10 @@ export async function handleAgentCommand(
   if (command === null) return;
   // 3. The delivery id is recorded once; a redelivered webhook stops here (idempotency). The row
   //    keeps the command and a lease: if this process dies before finishing, another resumes it.
+  //    The stored copy is redacted like everything else the service keeps of others' words.
   const delivery = { id: trigger.deliveryId, event: trigger.event, action: "created" };
-  if (!(await recordDelivery(deps.db, delivery, { trigger, command }, deps.commandLeaseMs))) {
+  const work = deps.redactor.redactValue({ trigger, command });
+  if (!(await recordDelivery(deps.db, delivery, work, deps.commandLeaseMs))) {
     log.info({ command: command.kind }, "Duplicate delivery ignored");
     return;
   }

@@ -114,4 +114,14 @@ describe("resumeAcceptedDeliveries: commands whose process died after the answer
     await world.harness.receive("issue_comment", issueCommentPayload({ body: "/agent fix the typo" }), "d-5");
     expect(await world.db.selectFrom("tasks").select("id").execute()).toEqual([]);
   });
+
+  it("keeps a redacted copy of the command: a token in the comment never reaches the delivery row", async () => {
+    const token = "ghp_0123456789abcdefghijklmnopqrstuvwxyzAB";
+    const dead = await createHarness(world.db, { background: dyingProcess });
+    await dead.receive("issue_comment", issueCommentPayload({ body: `/agent push with ${token}` }), "d-6");
+
+    const row = await world.db.selectFrom("webhook_deliveries").select("work").executeTakeFirstOrThrow();
+    expect(JSON.stringify(row.work)).not.toContain(token);
+    expect(JSON.stringify(row.work)).toContain("push with");
+  });
 });
