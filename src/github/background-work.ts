@@ -5,7 +5,7 @@ export interface BackgroundWork {
   run(label: string, work: () => Promise<void>): void;
   /** Resolves when nothing is running or waiting. */
   idle(): Promise<void>;
-  /** Work started or waiting, for metrics and logs. */
+  /** Work started or waiting. */
   readonly size: number;
 }
 

@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { ProbotOctokit } from "probot";
 import type { GitHubDeps } from "./github-deps.ts";
 import { parseDeliveryWork } from "./delivery-work.ts";
@@ -38,7 +39,8 @@ export async function resumeAcceptedDeliveries(
     .select(["delivery_id", "attempts", "work"])
     .where("outcome", "=", "accepted")
     .where("work", "is not", null)
-    .where("lease_until", "<", new Date())
+    // Database time, as the lease was set: machines' clocks may disagree.
+    .where("lease_until", "<", sql<Date>`now()`)
     .orderBy("received_at")
     .limit(options.limit ?? 20)
     .execute();
