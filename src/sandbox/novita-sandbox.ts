@@ -5,7 +5,7 @@ import { toEgressRules } from "./to-egress-rules.ts";
 import { parseHostEntry } from "./parse-host-entry.ts";
 import type { CommandResult, RunCommandOptions, Sandbox, SandboxProvider } from "./sandbox.ts";
 import { SandboxError } from "./sandbox-error.ts";
-import { createLineSplitter } from "./split-lines.ts";
+import { createGuardedLineListeners } from "./split-lines.ts";
 
 /** Novita's E2B-compatible endpoint. */
 export const NOVITA_DOMAIN = "sandbox.novita.ai";
@@ -93,26 +93,13 @@ class NovitaSandbox implements Sandbox {
     this.#assertAlive();
     options.signal?.throwIfAborted();
     let stopped: "timeout" | "aborted" | "listener_failed" | undefined;
-    let listenerError: unknown;
     let handle: CommandHandle | undefined;
     const stop = (reason: "timeout" | "aborted" | "listener_failed"): void => {
       stopped ??= reason;
       if (handle !== undefined) void this.#killTree(handle.pid);
     };
     // A throwing callback stops the command and becomes run()'s error (as in the local sandbox).
-    const deliver =
-      (listener: ((line: string) => void) | undefined) =>
-      (line: string): void => {
-        if (listener === undefined || listenerError !== undefined) return;
-        try {
-          listener(line);
-        } catch (error) {
-          listenerError = error;
-          stop("listener_failed");
-        }
-      };
-    const out = createLineSplitter(deliver(options.onStdout));
-    const err = createLineSplitter(deliver(options.onStderr));
+    const lines = createGuardedLineListeners(options, () => stop("listener_failed"));
     try {
       handle = await this.#sandbox.commands.run(command, {
         background: true,
@@ -121,8 +108,8 @@ class NovitaSandbox implements Sandbox {
         // 0: no SDK limit; our own timer below kills the process group and reports command_timeout.
         timeoutMs: 0,
         stdin: options.stdin !== undefined,
-        onStdout: (data) => out.push(Buffer.from(data)),
-        onStderr: (data) => err.push(Buffer.from(data)),
+        onStdout: (data) => lines.stdout.push(Buffer.from(data)),
+        onStderr: (data) => lines.stderr.push(Buffer.from(data)),
       });
       if (options.stdin !== undefined) {
         await handle.sendStdin(options.stdin);
@@ -149,7 +136,7 @@ class NovitaSandbox implements Sandbox {
         );
       }
       if (stopped === "aborted") throw options.signal?.reason ?? error;
-      if (stopped === "listener_failed") throw listenerError;
+      if (stopped === "listener_failed") throw lines.error();
       if (this.#destroying !== undefined) {
         throw new SandboxError("sandbox_gone", "The sandbox was destroyed while the command ran.", {
           cause: error,
@@ -165,8 +152,8 @@ class NovitaSandbox implements Sandbox {
       }
       throw mapNovitaError(error, "run");
     } finally {
-      out.end();
-      err.end();
+      lines.stdout.end();
+      lines.stderr.end();
       clearTimeout(timer);
       clearInterval(keepAlive);
       options.signal?.removeEventListener("abort", onAbort);

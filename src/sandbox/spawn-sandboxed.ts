@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { constants } from "node:os";
 import { StringDecoder } from "node:string_decoder";
 import { createCappedText } from "./capped-text.ts";
-import { createLineSplitter } from "./split-lines.ts";
+import { createGuardedLineListeners } from "./split-lines.ts";
 
 /** Output kept in memory per stream; callers that need everything read it line by line. */
 const MAX_KEPT_BYTES = 16 * 1024 * 1024;
@@ -54,22 +54,9 @@ export function spawnSandboxed(options: SpawnSandboxedOptions): SpawnedCommand {
   const stderr = createCappedText(MAX_KEPT_BYTES);
   const outText = new StringDecoder("utf8");
   const errText = new StringDecoder("utf8");
-  let listenerError: unknown;
   // A throwing callback must not crash the worker from inside a stream event: stop the command and
   // hand the error to the caller instead.
-  const deliver =
-    (listener: ((line: string) => void) | undefined) =>
-    (line: string): void => {
-      if (listener === undefined || listenerError !== undefined) return;
-      try {
-        listener(line);
-      } catch (error) {
-        listenerError = error;
-        command.stop("listener_failed");
-      }
-    };
-  const outLines = createLineSplitter(deliver(options.onStdout));
-  const errLines = createLineSplitter(deliver(options.onStderr));
+  const lines = createGuardedLineListeners(options, () => command.stop("listener_failed"));
   let stopReason: StopReason | undefined;
 
   const outcome = new Promise<SpawnOutcome>((resolve) => {
@@ -78,8 +65,8 @@ export function spawnSandboxed(options: SpawnSandboxedOptions): SpawnedCommand {
     const finish = (): void => {
       if (settled) return;
       settled = true;
-      outLines.end();
-      errLines.end();
+      lines.stdout.end();
+      lines.stderr.end();
       stdout.append(outText.end());
       stderr.append(errText.end());
       if (stopReason !== undefined) {
@@ -90,15 +77,15 @@ export function spawnSandboxed(options: SpawnSandboxedOptions): SpawnedCommand {
     };
     child.stdout.on("data", (chunk: Buffer) => {
       stdout.append(outText.write(chunk));
-      outLines.push(chunk);
+      lines.stdout.push(chunk);
     });
     child.stderr.on("data", (chunk: Buffer) => {
       stderr.append(errText.write(chunk));
-      errLines.push(chunk);
+      lines.stderr.push(chunk);
     });
     child.on("error", (error) => {
       stderr.append(`${error.message}\n`);
-      deliver(options.onStderr)(error.message);
+      lines.stderrLine(error.message);
       exitCode = 127;
       finish();
     });
@@ -119,7 +106,7 @@ export function spawnSandboxed(options: SpawnSandboxedOptions): SpawnedCommand {
 
   const command: SpawnedCommand = {
     outcome,
-    listenerError: () => listenerError,
+    listenerError: () => lines.error(),
     stop(reason) {
       stopReason ??= reason;
       if (child.pid !== undefined) {
@@ -135,7 +122,7 @@ export function spawnSandboxed(options: SpawnSandboxedOptions): SpawnedCommand {
     },
     notice(line) {
       stderr.append(`${line}\n`);
-      deliver(options.onStderr)(line);
+      lines.stderrLine(line);
     },
   };
   return command;

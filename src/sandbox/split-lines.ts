@@ -32,3 +32,38 @@ export function createLineSplitter(onLine: (line: string) => void): {
     },
   };
 }
+
+export type LineSplitter = ReturnType<typeof createLineSplitter>;
+
+/**
+ * Line splitters for a command's stdout and stderr whose callbacks never throw into a stream
+ * event: the first callback that throws is kept (`error()`), no line is delivered after it, and
+ * `onFailure` stops the command so the caller can hand the error on as run()'s. `stderrLine` hands
+ * one whole line (a notice of the sandbox's own) to the stderr callback under the same guard.
+ */
+export function createGuardedLineListeners(
+  listeners: {
+    readonly onStdout?: ((line: string) => void) | undefined;
+    readonly onStderr?: ((line: string) => void) | undefined;
+  },
+  onFailure: () => void,
+): { stdout: LineSplitter; stderr: LineSplitter; stderrLine(line: string): void; error(): unknown } {
+  let failure: unknown;
+  const deliver =
+    (listener: ((line: string) => void) | undefined) =>
+    (line: string): void => {
+      if (listener === undefined || failure !== undefined) return;
+      try {
+        listener(line);
+      } catch (error) {
+        failure = error;
+        onFailure();
+      }
+    };
+  return {
+    stdout: createLineSplitter(deliver(listeners.onStdout)),
+    stderr: createLineSplitter(deliver(listeners.onStderr)),
+    stderrLine: deliver(listeners.onStderr),
+    error: () => failure,
+  };
+}
