@@ -101,7 +101,7 @@ export async function runProcess(deps: Deps, roles: ProcessRoles): Promise<numbe
     deps.onClose(() => sweep.stop());
     // A queued task whose job never reached Redis (crash between the two writes) is queued again.
     const requeue = startLostJobRequeue(deps);
-    deps.onClose(() => Promise.resolve(requeue.stop()));
+    deps.onClose(() => requeue.stop());
     // A task waiting behind one whose worker died is queued once its conversation is idle.
     const stranded = startPeriodic({
       name: "promote-stranded-tasks",

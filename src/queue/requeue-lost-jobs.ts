@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import type { Logger } from "pino";
 import type { Db } from "../db/database.ts";
+import { startPeriodic } from "../reliability/start-periodic.ts";
 import type { TaskQueue } from "./task-queue.ts";
 
 export interface RequeueDeps {
@@ -37,12 +38,12 @@ export async function requeueLostJobs(
 }
 
 /** Runs requeueLostJobs every `intervalMs` (worker processes); errors are logged, never thrown. */
-export function startLostJobRequeue(deps: RequeueDeps, intervalMs = 60_000): { stop(): void } {
-  const timer = setInterval(() => {
-    requeueLostJobs(deps, { olderThanMs: intervalMs }).catch((error: unknown) =>
-      deps.log.warn({ err: error }, "Re-queueing lost jobs failed"),
-    );
-  }, intervalMs);
-  timer.unref();
-  return { stop: () => clearInterval(timer) };
+export function startLostJobRequeue(deps: RequeueDeps, intervalMs = 60_000): { stop(): Promise<void> } {
+  return startPeriodic({
+    name: "requeue-lost-jobs",
+    intervalMs,
+    runOnStart: false,
+    log: deps.log,
+    run: () => requeueLostJobs(deps, { olderThanMs: intervalMs }),
+  });
 }
