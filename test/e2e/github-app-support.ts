@@ -16,6 +16,29 @@ export const WEBHOOK_SECRET = "e2e-webhook-secret-0123456789";
 export const INSTALLATION_ID = 77;
 const MODEL_KEY = "sk-ant-e2e-github-model-key-0123456789";
 
+/**
+ * The environment of a service that is this GitHub App: a fresh App private key, the webhook
+ * secret, GitHub Enterprise settings pointing at the fake GitHub, and the scripted model.
+ */
+export function githubAppEnv(
+  github: Pick<FakeGitHub, "host">,
+  model: Pick<ScriptedModelServer, "url">,
+): Record<string, string> {
+  const privateKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({
+    type: "pkcs1",
+    format: "pem",
+  }) as string;
+  return {
+    APP_ID: "1",
+    PRIVATE_KEY: privateKey,
+    WEBHOOK_SECRET,
+    GHE_HOST: github.host,
+    GHE_PROTOCOL: "http",
+    ANTHROPIC_BASE_URL: model.url,
+    ANTHROPIC_API_KEY: MODEL_KEY,
+  };
+}
+
 export interface GitHubWorld {
   readonly database: TestDatabase;
   readonly github: FakeGitHub;
@@ -45,23 +68,9 @@ export async function startGitHubWorld(
     options.secondaryLimits === undefined ? {} : { secondaryLimits: options.secondaryLimits },
   );
   const model = await startScriptedModelServer();
-  const privateKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({
-    type: "pkcs1",
-    format: "pem",
-  }) as string;
   const app = await startTestApp(database, {
     retry: { attempts: 2, backoffMs: 50 },
-    env: {
-      APP_ID: "1",
-      PRIVATE_KEY: privateKey,
-      WEBHOOK_SECRET,
-      GHE_HOST: github.host,
-      GHE_PROTOCOL: "http",
-      ANTHROPIC_BASE_URL: model.url,
-      ANTHROPIC_API_KEY: MODEL_KEY,
-      CLAUDE_MAX_TURNS: "20",
-      ...options.env,
-    },
+    env: { ...githubAppEnv(github, model), CLAUDE_MAX_TURNS: "20", ...options.env },
     executor: options.executor ?? ((deps) => claudeCodeExecutorFrom(deps, { agentMaxRetries: 0 })),
   });
   if (options.worker !== false) app.startWorker({ concurrency: 2, pollMs: 200 });

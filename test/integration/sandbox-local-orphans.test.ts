@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { afterAll, describe, expect, it } from "vitest";
+import { descendantsOf } from "../support/process-tree.ts";
 
 // A worker killed with SIGKILL cannot stop what its local sandbox runtime started. bubblewrap dies
 // with its parent (--die-with-parent); the host-side socat bridge is tied to it by the socat wrapper
@@ -21,19 +22,6 @@ function processesMentioning(needle: string): string[] {
   return execFileSync("ps", ["-eo", "pid,ppid,args"], { encoding: "utf8" })
     .split("\n")
     .filter((line) => line.includes(needle) && !line.includes("ps -eo"));
-}
-
-function descendantsOf(pid: number): number[] {
-  let children: number[] = [];
-  try {
-    children = execFileSync("pgrep", ["-P", String(pid)], { encoding: "utf8" })
-      .split("\n")
-      .filter(Boolean)
-      .map(Number);
-  } catch {
-    return [];
-  }
-  return children.flatMap((child) => [child, ...descendantsOf(child)]);
 }
 
 describe("local sandbox after its worker is SIGKILLed", () => {

@@ -1,8 +1,7 @@
-import { generateKeyPairSync } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { WEBHOOK_SECRET } from "../../e2e/github-app-support.ts";
+import { githubAppEnv, WEBHOOK_SECRET } from "../../e2e/github-app-support.ts";
 import { startFakeGitHub, type FakeGitHub } from "../../support/fake-github/fake-github-server.ts";
 import { sendWebhook } from "../../support/fake-github/send-webhook.ts";
 import {
@@ -42,21 +41,11 @@ export async function startGitHubServiceWorld(
   const github = await startFakeGitHub();
   const model = await startScriptedModelServer();
   const sandboxRoot = await mkdtemp(join(tmpdir(), "github-world-sandboxes-"));
-  const privateKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({
-    type: "pkcs1",
-    format: "pem",
-  }) as string;
   const { env, baseUrl } = await faultEnv({
     databaseUrl: database.url,
     redisUrl: redis.url,
     extra: {
-      APP_ID: "1",
-      PRIVATE_KEY: privateKey,
-      WEBHOOK_SECRET,
-      GHE_HOST: github.host,
-      GHE_PROTOCOL: "http",
-      ANTHROPIC_BASE_URL: model.url,
-      ANTHROPIC_API_KEY: "sk-ant-github-world-model-key-0123456789",
+      ...githubAppEnv(github, model),
       SANDBOX_PROVIDER: "local",
       SANDBOX_ROOT: sandboxRoot,
       CLAUDE_MAX_TURNS: "10",

@@ -1,6 +1,7 @@
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { descendantsOf } from "../../support/process-tree.ts";
 
 export const CLI = fileURLToPath(new URL("../../../src/bin/cloud-agent.ts", import.meta.url));
 
@@ -109,20 +110,6 @@ export async function spawnService(
     ((line: LogLine) => line.msg === (role === "worker" ? "Worker started" : "Web server listening"));
   await waitForLog(ready, options.readyTimeoutMs ?? 30_000);
   return service;
-}
-
-/** Every process below `pid` (children, grandchildren, …). */
-function descendantsOf(pid: number): number[] {
-  let children: number[] = [];
-  try {
-    children = execFileSync("pgrep", ["-P", String(pid)], { encoding: "utf8" })
-      .split("\n")
-      .filter(Boolean)
-      .map(Number);
-  } catch {
-    return [];
-  }
-  return children.flatMap((child) => [child, ...descendantsOf(child)]);
 }
 
 function killQuietly(pid: number): void {
