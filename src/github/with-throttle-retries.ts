@@ -1,8 +1,5 @@
 import type { Logger } from "pino";
-import type { ProbotOctokit } from "probot";
-
-type OctokitClass = typeof ProbotOctokit;
-type OctokitOptions = { throttle?: Record<string, unknown> } & Record<string, unknown>;
+import { extendThrottle, type OctokitClass } from "./extend-throttle.ts";
 
 interface LimitedRequest {
   readonly method?: string;
@@ -64,11 +61,5 @@ export function withThrottleRetries(
   policy: ThrottleRetryPolicy = DEFAULT_THROTTLE_RETRY_POLICY,
 ): OctokitClass {
   const handlers = throttleRetryHandlers(log, policy);
-  const Base = Octokit as unknown as new (options?: OctokitOptions) => object;
-  class RetryingOctokit extends Base {
-    constructor(options: OctokitOptions = {}) {
-      super({ ...options, throttle: { ...options.throttle, ...handlers } });
-    }
-  }
-  return RetryingOctokit as unknown as OctokitClass;
+  return extendThrottle(Octokit, () => handlers);
 }

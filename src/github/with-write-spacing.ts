@@ -1,9 +1,6 @@
 import Bottleneck from "bottleneck";
-import type { ProbotOctokit } from "probot";
 import type { SharedWriteCap } from "../reliability/shared-write-cap.ts";
-
-type OctokitClass = typeof ProbotOctokit;
-type OctokitOptions = { throttle?: Record<string, unknown> } & Record<string, unknown>;
+import { extendThrottle, type OctokitClass, type OctokitOptions } from "./extend-throttle.ts";
 
 export interface WriteBucket {
   /** Writes of one installation that may go out back to back. */
@@ -52,21 +49,13 @@ export function withWriteSpacing(
   };
   // Comments and pull requests pass the write gate already; no second spacing for them.
   const notifications: WriteGate = { key: () => ({ schedule: (_options, task) => task() }) };
-  const Base = Octokit as unknown as new (options?: OctokitOptions) => object;
-  class SpacedOctokit extends Base {
-    constructor(options: OctokitOptions = {}) {
-      // The throttling plugin reads its limiters from the options it is constructed with. Its
-      // limits are kept per `throttle.id`: Probot sets it to the installation for `probot.auth(id)`
-      // but not for a webhook's `context.octokit`, whose writes would all share one id ("no-id")
-      // across every installation; the installation id in its auth options is used instead.
-      const id = installationOf(options) ?? options.throttle?.id;
-      super({
-        ...options,
-        throttle: { ...options.throttle, ...(id === undefined ? {} : { id }), write, notifications },
-      });
-    }
-  }
-  return SpacedOctokit as unknown as OctokitClass;
+  // The throttling plugin keeps its limits per `throttle.id`. Probot sets it to the installation for
+  // `probot.auth(id)` but not for a webhook's `context.octokit`, whose writes would all share one id
+  // ("no-id") across every installation; the installation id in its auth options is used instead.
+  return extendThrottle(Octokit, (options) => {
+    const id = installationOf(options) ?? options.throttle?.id;
+    return { ...(id === undefined ? {} : { id }), write, notifications };
+  });
 }
 
 function installationOf(options: OctokitOptions): string | undefined {
