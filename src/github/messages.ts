@@ -41,3 +41,11 @@ export function forkNotEditableText(headRepo: string | null): string {
 export function nothingToStopText(): string {
   return "**Cloud Agent**: nothing is running or queued here.";
 }
+
+export function commandGivenUpText(attempts: number): string {
+  return [
+    `**Cloud Agent** could not handle this command: the service was interrupted while working on it ${attempts} times, so it stopped trying.`,
+    "",
+    "Comment `/agent …` again to retry.",
+  ].join("\n");
+}

@@ -3,7 +3,9 @@ import type { ProbotOctokit } from "probot";
 import type { GitHubDeps } from "./github-deps.ts";
 import { parseDeliveryWork } from "./delivery-work.ts";
 import { processAgentCommand } from "./process-agent-command.ts";
+import { commandGivenUpText } from "./messages.ts";
 import { claimDelivery, setDeliveryOutcome } from "./record-delivery.ts";
+import { replyToTrigger } from "./reply-to-trigger.ts";
 
 export interface ResumeDeliveriesDeps {
   readonly github: GitHubDeps;
@@ -57,6 +59,20 @@ export async function resumeAcceptedDeliveries(
       );
       await setDeliveryOutcome(db, row.delivery_id, "failed");
       result.gaveUp.push(row.delivery_id);
+      // The author hears about it where they wrote the command (a row that cannot be read names no one).
+      if (parsed.ok) {
+        await deps
+          .octokitFor(parsed.work.trigger.installationId)
+          .then((octokit) =>
+            replyToTrigger(
+              octokit,
+              deps.github.redactor,
+              parsed.work.trigger,
+              commandGivenUpText(row.attempts),
+            ),
+          )
+          .catch((error: unknown) => rowLog.warn({ err: error }, "Give-up reply failed"));
+      }
       continue;
     }
     const { trigger, command } = parsed.work;

@@ -89,7 +89,7 @@ describe("resumeAcceptedDeliveries: commands whose process died after the answer
     expect(delivery).toMatchObject({ outcome: "task_created", task_id: task.id });
   });
 
-  it("gives up on a command after three attempts and on a row it cannot read, marking them failed", async () => {
+  it("gives up on a command after three attempts (telling its author) and on a row it cannot read, marking them failed", async () => {
     await answeredThenDied("d-3");
     await answeredThenDied("d-4");
     await sql`update webhook_deliveries set attempts = 3 where delivery_id = 'd-3'`.execute(world.db);
@@ -97,10 +97,21 @@ describe("resumeAcceptedDeliveries: commands whose process died after the answer
       world.db,
     );
     await expireLeases();
+    const replies: string[] = [];
+    mockInstallationToken()
+      .post(`/repos/${OWNER}/${REPO}/issues/1/comments`)
+      .reply(201, async (request: Request) => {
+        replies.push(((await request.json()) as { body: string }).body);
+        return { id: 1 };
+      });
 
     const result = await resume();
 
     expect(result.gaveUp.sort()).toEqual(["d-3", "d-4"]);
+    // One reply: to the author of the command that kept failing (the unreadable row names no one).
+    expect(replies).toHaveLength(1);
+    expect(replies[0]).toContain("interrupted while working on it 3 times");
+    expect(replies[0]).toContain("Comment `/agent …` again to retry.");
     const outcomes = await world.db
       .selectFrom("webhook_deliveries")
       .select(["delivery_id", "outcome"])
